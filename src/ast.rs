@@ -1,0 +1,397 @@
+//! The abstract syntax tree: what a policy file says, with a [`Span`] on
+//! every node. Built from pest pairs by `syntax::build` and nothing else; no
+//! name is bound and no type is checked here.
+
+use jiff::civil::Date;
+
+use crate::span::Span;
+
+/// A name, id or fact path as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ident {
+    pub name: String,
+    pub span: Span,
+}
+
+/// A string literal, escapes resolved.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Text {
+    pub value: String,
+    pub span: Span,
+}
+
+/// A calendar date literal. `value` is `None` when the literal is not a valid
+/// date (the builder has reported it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateLit {
+    pub value: Option<Date>,
+    pub span: Span,
+}
+
+/// An integer literal; `value` is `None` when it overflowed (reported).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IntLit {
+    pub value: Option<i64>,
+    pub span: Span,
+}
+
+/// A keyword value such as a status or method, with its span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Spanned<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// One parsed file.
+#[derive(Clone, Debug, Default)]
+pub struct File {
+    pub items: Vec<Item>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Item {
+    Fact(FactDecl),
+    Scheme(Scheme),
+    Recognition(Recognition),
+    /// An item that did not parse; its diagnostic has been reported. `keyword`
+    /// and `id` are recovered when possible, so that references to the item do
+    /// not cascade into "unknown" errors.
+    Invalid(Recovered),
+}
+
+/// What could be read of an item or member that failed to parse.
+#[derive(Clone, Debug)]
+pub struct Recovered {
+    pub keyword: Option<String>,
+    pub id: Option<Ident>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- facts
+
+#[derive(Clone, Debug)]
+pub struct FactDecl {
+    pub name: Ident,
+    pub ty: FactType,
+    pub description: Option<Text>,
+    pub unit: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct FactType {
+    pub kind: FactTypeKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FactTypeKind {
+    Bool,
+    Int,
+    Decimal,
+    String,
+    Date,
+    SetOfString,
+    Enum(Vec<Ident>),
+}
+
+// ---------------------------------------------------------------- schemes
+
+/// `ccl` or `ccl@2026-04`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SchemeRef {
+    pub id: Ident,
+    pub version: Option<Ident>,
+    pub span: Span,
+}
+
+impl SchemeRef {
+    /// `id@version`, or `id` when unpinned.
+    pub fn display(&self) -> String {
+        match &self.version {
+            Some(v) => format!("{}@{}", self.id.name, v.name),
+            None => self.id.name.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SchemeStatus {
+    Draft,
+    InForce,
+    Superseded,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scheme {
+    /// The header; its version is required for a definition (checked by resolve).
+    pub reference: SchemeRef,
+    pub title: Option<Text>,
+    pub jurisdiction: Option<Text>,
+    pub status: Option<Spanned<SchemeStatus>>,
+    pub effective: Option<DateLit>,
+    /// Sources, authorities, categories, criteria and levels, in source order.
+    pub members: Vec<Member>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum Member {
+    Source(Source),
+    Authority(Authority),
+    Category(Category),
+    Criterion(Criterion),
+    Level(Level),
+    /// A member that did not parse (reported).
+    Invalid(Recovered),
+}
+
+#[derive(Clone, Debug)]
+pub struct Source {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub document: Option<Text>,
+    pub issued: Option<DateLit>,
+    pub url: Option<Text>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Authority {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub role: Option<Text>,
+    pub span: Span,
+}
+
+/// `status confirmed` or `status pending "why"`.
+#[derive(Clone, Debug)]
+pub enum Status {
+    Confirmed(Span),
+    Pending(Text),
+}
+
+#[derive(Clone, Debug)]
+pub struct Category {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub effective: Option<DateLit>,
+    pub phase: Option<Text>,
+    pub status: Option<Status>,
+    pub children: Vec<Category>,
+    pub span: Span,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Test,
+    DocumentReview,
+    Audit,
+    SelfDeclaration,
+}
+
+#[derive(Clone, Debug)]
+pub struct Citation {
+    pub source: Option<Ident>,
+    pub locator: Text,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum AppliesTo {
+    All(Span),
+    Categories(Vec<Ident>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub citation: Option<Citation>,
+    pub applies_to: Option<AppliesTo>,
+    pub method: Option<Spanned<Method>>,
+    pub evidence: Vec<Text>,
+    pub status: Option<Status>,
+    pub valid_from: Option<DateLit>,
+    pub valid_until: Option<DateLit>,
+    pub condition: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct AtLeast {
+    pub k: IntLit,
+    pub of: Vec<Ident>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Level {
+    pub rank: IntLit,
+    pub title: Option<Text>,
+    pub includes: Vec<IntLit>,
+    pub require: Vec<Ident>,
+    pub at_least: Vec<AtLeast>,
+    pub status: Option<Status>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- recognitions
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relationship {
+    Equal,
+    SubsetOf,
+    SupersetOf,
+    IntersectsWith,
+    NoRelationship,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Credit {
+    Full,
+    Partial,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RecognitionStatus {
+    Official,
+    Proposed,
+    Assumed,
+}
+
+/// What a recognition is granted for: a level of the source scheme, or one of its criteria.
+#[derive(Clone, Debug)]
+pub enum FromTarget {
+    Level(IntLit),
+    Criterion(Ident),
+}
+
+#[derive(Clone, Debug)]
+pub struct RecognitionFrom {
+    pub scheme: SchemeRef,
+    pub target: FromTarget,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub struct Recognition {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub from: Option<RecognitionFrom>,
+    pub to: Option<SchemeRef>,
+    pub relationship: Option<Spanned<Relationship>>,
+    pub credit: Option<Spanned<Credit>>,
+    pub status: Option<Spanned<RecognitionStatus>>,
+    pub source: Option<Text>,
+    pub valid_from: Option<DateLit>,
+    pub valid_until: Option<DateLit>,
+    pub condition: Option<Expr>,
+    pub verify: Vec<Text>,
+    pub credits: Vec<Ident>,
+    pub span: Span,
+}
+
+// ---------------------------------------------------------------- conditions
+
+/// A condition. `and`/`or` chains are flat vectors, so a long chain is a wide
+/// node, not a deep one.
+#[derive(Clone, Debug)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExprKind {
+    Or(Vec<Expr>),
+    And(Vec<Expr>),
+    Not(Box<Expr>),
+    /// `( … )`, kept so the formatter can reproduce it.
+    Paren(Box<Expr>),
+    /// `present(fact)`
+    Present(Ident),
+    /// A bool fact on its own.
+    Fact(Ident),
+    Compare {
+        fact: Ident,
+        op: Spanned<CompareOp>,
+        value: Value,
+    },
+    In {
+        fact: Ident,
+        negated: bool,
+        list: Vec<Value>,
+        list_span: Span,
+    },
+    Contains {
+        fact: Ident,
+        value: Value,
+    },
+    Subset {
+        fact: Ident,
+        list: Vec<Value>,
+        list_span: Span,
+    },
+    Superset {
+        fact: Ident,
+        list: Vec<Value>,
+        list_span: Span,
+    },
+    Within {
+        fact: Ident,
+        days: IntLit,
+        direction: Spanned<Direction>,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CompareOp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+impl CompareOp {
+    pub fn symbol(self) -> &'static str {
+        match self {
+            CompareOp::Eq => "==",
+            CompareOp::Ne => "!=",
+            CompareOp::Lt => "<",
+            CompareOp::Le => "<=",
+            CompareOp::Gt => ">",
+            CompareOp::Ge => ">=",
+        }
+    }
+}
+
+/// `within N days before assessment` (the date lies in the N days up to the
+/// assessment date) or `after assessment` (in the N days from it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Direction {
+    Before,
+    After,
+}
+
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ValueKind {
+    Bool(bool),
+    Int(Option<i64>),
+    Decimal(String),
+    String(String),
+    Date(Option<Date>),
+    /// The assessment date (`assessment`).
+    Assessment,
+    /// A bare name: an enumeration value.
+    Variant(String),
+}

@@ -1,0 +1,252 @@
+//! Semantic checks on the resolved model: condition types, levels, dates,
+//! required fields, recognitions, and the warnings for unused definitions.
+//! Also the summary `labelc check` prints.
+
+mod levels;
+mod summary;
+pub mod types;
+
+use std::collections::BTreeSet;
+
+use crate::ast::*;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::resolve::{Model, SchemeIndex, facts_read};
+use crate::span::Span;
+
+pub use levels::{Requirements, requirements};
+pub use summary::{Pending, SchemeSummary, Summary, summarize};
+
+/// Runs every check on a resolved model.
+pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {
+    let mut facts_used: BTreeSet<&str> = BTreeSet::new();
+    for index in model.schemes.values() {
+        check_scheme(model, index, diagnostics);
+        for criterion in index.criteria.values() {
+            if let Some(condition) = &criterion.condition {
+                facts_used.extend(facts_read(condition).into_iter().map(|f| f.name.as_str()));
+            }
+        }
+    }
+    for resolved in model.recognitions.values() {
+        let recognition = resolved.recognition;
+        check_recognition(model, recognition, diagnostics);
+        if let Some(condition) = &recognition.condition {
+            facts_used.extend(facts_read(condition).into_iter().map(|f| f.name.as_str()));
+        }
+    }
+    for (name, fact) in &model.facts {
+        if !facts_used.contains(name) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedFact,
+                    format!("no condition reads the fact `{name}`"),
+                    fact.name.span,
+                    "declared here",
+                )
+                .with_help("use it in a criterion's condition, or remove it if no scheme of this compilation needs it"),
+            );
+        }
+    }
+}
+
+fn check_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
+    let scheme = index.scheme;
+    let name = scheme.reference.display();
+    if scheme.title.is_none() {
+        diagnostics.push(missing(
+            "title",
+            &format!("the scheme `{name}`"),
+            scheme.reference.span,
+            "add `title \"…\"` inside the scheme",
+        ));
+    }
+    for category in index.categories.values() {
+        check_category_dates(scheme, category.category, category.parent, diagnostics);
+    }
+
+    let mut in_levels: BTreeSet<&str> = BTreeSet::new();
+    for level in index.levels.values() {
+        in_levels.extend(level.require.iter().map(|i| i.name.as_str()));
+        in_levels.extend(level.at_least.iter().flat_map(|g| g.of.iter().map(|i| i.name.as_str())));
+    }
+    let has_categories = !index.categories.is_empty() || index.invalid.iter().any(|(k, _)| k == "category");
+    for criterion in index.criteria.values() {
+        check_criterion(model, criterion, &name, has_categories, diagnostics);
+        if !in_levels.contains(criterion.id.name.as_str()) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnusedCriterion,
+                    format!("no level of `{name}` requires the criterion `{}`", criterion.id.name),
+                    criterion.id.span,
+                    "in no level",
+                )
+                .with_help(format!(
+                    "add `require {}` to the lowest level that needs it",
+                    criterion.id.name
+                )),
+            );
+        }
+    }
+    levels::check_levels(index, diagnostics);
+}
+
+fn missing(field: &str, owner: &str, span: Span, help: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::MissingField,
+        format!("{owner} has no `{field}`"),
+        span,
+        format!("`{field}` is missing"),
+    )
+    .with_help(help.to_string())
+}
+
+fn check_criterion(
+    model: &Model<'_>,
+    criterion: &Criterion,
+    scheme: &str,
+    has_categories: bool,
+    diagnostics: &mut Diagnostics,
+) {
+    let owner = format!("the criterion `{}`", criterion.id.name);
+    if criterion.title.is_none() {
+        diagnostics.push(missing("title", &owner, criterion.id.span, "add `title \"…\"` to the criterion"));
+    }
+    let pending = matches!(criterion.status, Some(Status::Pending(_)));
+    match &criterion.condition {
+        Some(condition) => types::check_condition(model, condition, diagnostics),
+        None if !pending => diagnostics.push(missing(
+            "condition",
+            &owner,
+            criterion.id.span,
+            "add `condition …` saying what must hold, or mark it `status pending \"why\"` while the text leaves it open",
+        )),
+        None => {}
+    }
+    check_date_order(criterion.valid_from, criterion.valid_until, diagnostics);
+    let applies_to_all = matches!(criterion.applies_to, None | Some(AppliesTo::All(_)));
+    if applies_to_all && !has_categories {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::CriterionWithoutCategory,
+                format!("the criterion `{}` applies to no category: `{scheme}` declares none", criterion.id.name),
+                criterion.id.span,
+                "applies to nothing",
+            )
+            .with_help("declare the products the scheme covers with `category id { title \"…\" }` in the scheme"),
+        );
+    }
+}
+
+fn check_date_order(from: Option<DateLit>, until: Option<DateLit>, diagnostics: &mut Diagnostics) {
+    if let (Some(from), Some(until)) = (from, until)
+        && let (Some(a), Some(b)) = (from.value, until.value)
+        && b < a
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::DateOrder,
+                format!("`valid_until {b}` is before `valid_from {a}`"),
+                until.span,
+                "ends before it starts",
+            )
+            .with_related(from.span, "starts here")
+            .with_help("swap the dates, or correct the one that is wrong"),
+        );
+    }
+}
+
+fn check_category_dates(scheme: &Scheme, category: &Category, parent: Option<&Category>, diagnostics: &mut Diagnostics) {
+    let Some(effective) = category.effective else { return };
+    let Some(date) = effective.value else { return };
+    let outer = parent
+        .and_then(|p| p.effective.map(|e| (e, format!("the category `{}`", p.id.name))))
+        .or_else(|| scheme.effective.map(|e| (e, format!("the scheme `{}`", scheme.reference.display()))));
+    if let Some((outer_lit, owner)) = outer
+        && let Some(outer_date) = outer_lit.value
+        && date < outer_date
+    {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::DateOrder,
+                format!(
+                    "the category `{}` takes effect on {date}, before {owner} does ({outer_date})",
+                    category.id.name
+                ),
+                effective.span,
+                "too early",
+            )
+            .with_related(outer_lit.span, format!("{owner} takes effect here"))
+            .with_help(format!("a category cannot take effect before {owner}: use {outer_date} or later")),
+        );
+    }
+}
+
+fn check_recognition(model: &Model<'_>, recognition: &Recognition, diagnostics: &mut Diagnostics) {
+    let owner = format!("the recognition `{}`", recognition.id.name);
+    let span = recognition.id.span;
+    let required: [(&str, bool, &str); 5] = [
+        ("from", recognition.from.is_some(), "add `from SCHEME level N` or `from SCHEME criterion ID`"),
+        ("to", recognition.to.is_some(), "add `to SCHEME`, the scheme whose criteria are credited"),
+        (
+            "relationship",
+            recognition.relationship.is_some(),
+            "add `relationship equal|subset_of|superset_of|intersects_with|no_relationship`",
+        ),
+        ("credit", recognition.credit.is_some(), "add `credit full|partial|none`"),
+        ("status", recognition.status.is_some(), "add `status official|proposed|assumed`"),
+    ];
+    for (field, present, help) in required {
+        if !present {
+            diagnostics.push(missing(field, &owner, span, help));
+        }
+    }
+    if recognition.credits.is_empty() && recognition.credit.is_some_and(|c| c.value != Credit::None) {
+        diagnostics.push(missing(
+            "credits",
+            &owner,
+            span,
+            "list the criteria it credits: `credits ID, ID`",
+        ));
+    }
+    if let (Some(relationship), Some(credit)) = (recognition.relationship, recognition.credit) {
+        let too_much = match credit.value {
+            Credit::Full => !matches!(relationship.value, Relationship::Equal | Relationship::SupersetOf),
+            Credit::Partial => relationship.value == Relationship::NoRelationship,
+            Credit::None => false,
+        };
+        if too_much {
+            let word = |r: Relationship| match r {
+                Relationship::Equal => "equal",
+                Relationship::SubsetOf => "subset_of",
+                Relationship::SupersetOf => "superset_of",
+                Relationship::IntersectsWith => "intersects_with",
+                Relationship::NoRelationship => "no_relationship",
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::CreditExceedsRelationship,
+                    format!(
+                        "`credit {}` claims more than `relationship {}` supports",
+                        match credit.value {
+                            Credit::Full => "full",
+                            Credit::Partial => "partial",
+                            Credit::None => "none",
+                        },
+                        word(relationship.value)
+                    ),
+                    credit.span,
+                    "this credit",
+                )
+                .with_related(relationship.span, "this relationship")
+                .with_help(
+                    "full credit needs `equal` or `superset_of` (the source demands at least as much); \
+                     otherwise give `credit partial`, or `credit none` for `no_relationship`",
+                ),
+            );
+        }
+    }
+    check_date_order(recognition.valid_from, recognition.valid_until, diagnostics);
+    if let Some(condition) = &recognition.condition {
+        types::check_condition(model, condition, diagnostics);
+    }
+}

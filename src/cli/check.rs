@@ -1,0 +1,118 @@
+//! `labelc check PATH...`: diagnostics, then a summary of the compilation.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Exit, Format, color_stderr, load, usage_error};
+use crate::check::Summary;
+use crate::diag::{JsonDiagnostic, render_human, to_json};
+use crate::{CheckOutcome, check_sources};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files or directories (every `*.policy` below them); `-` reads standard input.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// How to print diagnostics and the summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Fail (exit 1) when there are warnings, not only errors.
+    #[arg(long)]
+    pub deny_warnings: bool,
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    errors: usize,
+    warnings: usize,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    summary: &'a Summary,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let (sources, early) = match load(&args.paths) {
+        Ok(loaded) => loaded,
+        Err(message) => return usage_error(&message),
+    };
+    let outcome = check_sources(&sources, early);
+    match args.format {
+        Format::Human => {
+            eprint!("{}", render_human(&outcome.diagnostics, &sources, color_stderr(), 100));
+            print!("{}", human_summary(&outcome, sources.len()));
+        }
+        Format::Json => {
+            let report = JsonReport {
+                errors: outcome.error_count(),
+                warnings: outcome.warning_count(),
+                diagnostics: to_json(&outcome.diagnostics, &sources),
+                summary: &outcome.summary,
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(json) => println!("{json}"),
+                Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
+            }
+        }
+    }
+    if outcome.error_count() > 0 || (args.deny_warnings && outcome.warning_count() > 0) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The summary for a person.
+pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
+    let s = &outcome.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "checked {}: {}, {}, {}",
+        plural(files, "file", "files"),
+        plural(s.schemes.len(), "scheme version", "scheme versions"),
+        plural(s.facts, "fact", "facts"),
+        plural(s.recognitions, "recognition", "recognitions"),
+    );
+    for scheme in &s.schemes {
+        let _ = writeln!(
+            out,
+            "  {}{}: {}, {}",
+            scheme.scheme,
+            scheme.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+            plural(scheme.categories, "category", "categories"),
+            plural(scheme.criteria, "criterion", "criteria"),
+        );
+        for level in &scheme.levels {
+            let groups = if level.at_least_groups > 0 {
+                format!(" + {}", plural(level.at_least_groups, "at_least group", "at_least groups"))
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                out,
+                "    level {}{}: {}{groups}",
+                level.rank,
+                level.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default(),
+                plural(level.criteria, "criterion", "criteria"),
+            );
+        }
+    }
+    if !s.pending.is_empty() {
+        let _ = writeln!(out, "pending ({}):", s.pending.len());
+        for p in &s.pending {
+            let _ = writeln!(out, "  {} {} `{}`: {} ({}:{})", p.scheme, p.kind, p.id, p.reason, p.file, p.line);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "{}, {}",
+        plural(outcome.error_count(), "error", "errors"),
+        plural(outcome.warning_count(), "warning", "warnings")
+    );
+    out
+}

@@ -1,0 +1,113 @@
+//! The command line: one file per subcommand, each an `Args` struct and a
+//! `run` function returning an [`Exit`] code.
+
+pub mod check;
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::diag::Diagnostic;
+use crate::source::{SourceMap, collect_policy_files};
+
+/// Exit codes shared by every subcommand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: success (warnings allowed).
+    Success = 0,
+    /// 1: the input has errors, or the check asked for failed.
+    Failure = 1,
+    /// 2: usage error or I/O failure.
+    Usage = 2,
+}
+
+const EXIT_CODES: &str = "\
+Exit status:
+  0  success (warnings allowed)
+  1  the input has errors, or the check asked for failed
+  2  usage error or I/O failure (a missing file, an unreadable directory)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "labelc",
+    version,
+    about = "A compiler for tiered cybersecurity labelling schemes written as policy-as-data",
+    after_help = EXIT_CODES
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check policy files: report every error and warning, then summarise
+    /// the schemes, levels and pending items.
+    #[command(after_help = EXIT_CODES)]
+    Check(check::Args),
+}
+
+pub fn run(cli: Cli) -> Exit {
+    match cli.command {
+        Command::Check(args) => check::run(&args),
+    }
+}
+
+/// Output format for diagnostics and summaries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Rendered for a person (stderr: diagnostics, stdout: summary).
+    Human,
+    /// One JSON document on stdout.
+    Json,
+}
+
+/// Reads the given paths (files, directories of `*.policy`, `-` for stdin)
+/// into a source map. I/O problems are returned as a message (exit 2);
+/// files that are not UTF-8 or too large come back as diagnostics.
+pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
+    let mut sources = SourceMap::new();
+    let mut early = Vec::new();
+    let mut stdin_read = false;
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if stdin_read {
+                return Err("`-` (standard input) is given more than once".to_string());
+            }
+            stdin_read = true;
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {e}"))?;
+            let (_, diag) = sources.add_bytes("<stdin>", bytes);
+            early.extend(diag);
+            continue;
+        }
+        if !path.exists() {
+            return Err(format!("`{}` does not exist", path.display()));
+        }
+        let files = collect_policy_files(std::slice::from_ref(path))
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        if files.is_empty() {
+            return Err(format!("`{}` holds no `*.policy` files", path.display()));
+        }
+        for file in files {
+            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+            let (_, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            early.extend(diag);
+        }
+    }
+    Ok((sources, early))
+}
+
+/// Whether to colour what goes to stderr.
+pub fn color_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Prints a usage or I/O error and returns exit 2.
+pub fn usage_error(message: &str) -> Exit {
+    eprintln!("error: {message}");
+    Exit::Usage
+}

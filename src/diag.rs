@@ -1,0 +1,496 @@
+//! Diagnostics: plain data produced by every stage, with a stable code, a
+//! labelled primary span, related spans and a help text. Rendering happens at
+//! the edge ([`render_human`], [`render_json`]); the stages only collect.
+
+use std::fmt;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
+use serde::Serialize;
+
+use crate::source::SourceMap;
+use crate::span::Span;
+
+/// How bad a diagnostic is. Errors fail `check`; warnings fail it only under
+/// `--deny-warnings`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $code:literal, $severity:ident; )*) => {
+        /// Every diagnostic labelc can report. The string form is stable: users
+        /// filter on it and `docs/language.md` lists each with its trigger.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Code {
+            /// All codes, in declaration order (used by the docs and the fixture test).
+            pub const ALL: &'static [Code] = &[ $( Code::$variant, )* ];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $( Code::$variant => $code, )* }
+            }
+
+            /// The severity a diagnostic of this code has.
+            pub fn severity(self) -> Severity {
+                match self { $( Code::$variant => Severity::$severity, )* }
+            }
+
+            /// The first line of the code's documentation: what triggers it.
+            pub fn summary(self) -> &'static str {
+                match self { $( Code::$variant => first_doc_line(&[$($doc),*]), )* }
+            }
+        }
+    };
+}
+
+const fn first_doc_line(lines: &[&'static str]) -> &'static str {
+    match lines.first() {
+        Some(line) => line,
+        None => "",
+    }
+}
+
+codes! {
+    /// The input does not match the grammar: `criterion X { title }`
+    SyntaxUnexpected = "labelc::syntax::unexpected", Error;
+    /// Brackets, braces or `not` nested deeper than the limit: `((((((…`
+    SyntaxTooDeep = "labelc::syntax::too_deep", Error;
+    /// A name or id longer than the limit of 256 bytes
+    IdentifierTooLong = "labelc::syntax::identifier_too_long", Error;
+    /// More items in one file than the limit
+    TooManyItems = "labelc::syntax::too_many_items", Error;
+    /// A file larger than the limit of 8 MiB
+    FileTooLarge = "labelc::syntax::file_too_large", Error;
+    /// A file that is not UTF-8 text
+    InvalidUtf8 = "labelc::syntax::invalid_utf8", Error;
+    /// A date literal that is not a calendar date: `effective 2026-02-30`
+    InvalidDate = "labelc::syntax::invalid_date", Error;
+    /// A number that does not fit: `level 99999999999999999999 { … }`
+    InvalidNumber = "labelc::syntax::invalid_number", Error;
+    /// A field given twice in one block: `title "a"  title "b"`
+    DuplicateField = "labelc::syntax::duplicate_field", Error;
+    /// Two definitions with the same id in the same scope (scheme version, fact, criterion, level, …)
+    DuplicateDefinition = "labelc::resolve::duplicate_definition", Error;
+    /// A criterion id that the scheme does not define: `require CCL-9`
+    UnknownCriterion = "labelc::resolve::unknown_criterion", Error;
+    /// A level rank that the scheme does not define: `include 7`
+    UnknownLevel = "labelc::resolve::unknown_level", Error;
+    /// A category id that the scheme does not define: `applies_to camras`
+    UnknownCategory = "labelc::resolve::unknown_category", Error;
+    /// A fact that no `fact` declaration defines: `condition pasword.unique`
+    UnknownFact = "labelc::resolve::unknown_fact", Error;
+    /// A scheme id that no file of the compilation defines: `to ccl`
+    UnknownScheme = "labelc::resolve::unknown_scheme", Error;
+    /// A scheme version that the compilation does not contain: `to ccl@2030-01`
+    UnknownVersion = "labelc::resolve::unknown_version", Error;
+    /// A citation that names a source the scheme does not declare: `citation mesures "Art. 5"`
+    UnknownSource = "labelc::resolve::unknown_source", Error;
+    /// Operands of different types: `update.support_months >= "24"`
+    TypeMismatch = "labelc::check::type_mismatch", Error;
+    /// A set operator on a fact that is not a set: `update.automatic contains "x"`
+    NotASet = "labelc::check::not_a_set", Error;
+    /// An operator the fact's type does not support: `default_password.unique < true`
+    UnsupportedOperator = "labelc::check::unsupported_operator", Error;
+    /// A fact used alone as a condition that is not `bool`: `condition update.support_months`
+    NotBoolean = "labelc::check::not_boolean", Error;
+    /// An enumeration value the fact does not declare: `connectivity == wify`
+    UnknownVariant = "labelc::check::unknown_variant", Error;
+    /// A level that does not require everything the level below it requires
+    LevelNotMonotone = "labelc::check::level_not_monotone", Error;
+    /// `include` of a level that is not lower: `level 1 { include 2 }`
+    IncludeNotLower = "labelc::check::include_not_lower", Error;
+    /// Levels that include each other in a cycle
+    IncludeCycle = "labelc::check::include_cycle", Error;
+    /// `at_least k of (…)` with k = 0 or k greater than the number of criteria listed
+    InvalidAtLeast = "labelc::check::invalid_at_least", Error;
+    /// Dates out of order: `valid_until` before `valid_from`, a phase before the scheme's effective date
+    DateOrder = "labelc::check::date_order", Error;
+    /// A criterion that applies to no category (its scheme declares none)
+    CriterionWithoutCategory = "labelc::check::criterion_without_category", Error;
+    /// A required field is missing: a scheme without `title`, a confirmed criterion without `condition`
+    MissingField = "labelc::check::missing_field", Error;
+    /// A recognition whose credit is more than its relationship supports: `relationship intersects_with` with `credit full`
+    CreditExceedsRelationship = "labelc::check::credit_exceeds_relationship", Warning;
+    /// A criterion that no level requires
+    UnusedCriterion = "labelc::check::unused_criterion", Warning;
+    /// A fact that no condition reads
+    UnusedFact = "labelc::check::unused_fact", Warning;
+    /// A level that requires nothing
+    EmptyLevel = "labelc::check::empty_level", Warning;
+    /// An invariant of labelc itself broke; please report it with the input
+    Internal = "labelc::internal", Error;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A secondary place in the source that the diagnostic refers to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// One finding about the input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub span: Span,
+    pub label: String,
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic of `code`, with the code's own severity.
+    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code,
+            severity: code.severity(),
+            message: message.into(),
+            span,
+            label: label.into(),
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    /// Same as [`Diagnostic::new`]; reads better where the code is an error.
+    pub fn error(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+        Diagnostic::new(code, message, span, label)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_related(mut self, span: Span, text: impl Into<String>) -> Diagnostic {
+        self.related.push(Label {
+            span,
+            text: text.into(),
+        });
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// The sink every stage pushes into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Diagnostics {
+        Diagnostics::default()
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.items.push(diagnostic);
+    }
+
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(diagnostics);
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, then position, then code; exact duplicates removed.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (a.span.file, a.span.start, a.span.end, a.code, &a.message).cmp(&(
+                b.span.file,
+                b.span.start,
+                b.span.end,
+                b.code,
+                &b.message,
+            ))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// A "did you mean" candidate: the closest of `candidates` to `name`, if close enough.
+pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // Very long names are not typos of short ones; skip the quadratic distance.
+    if name.len() > 256 {
+        return None;
+    }
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        if candidate.len() > 256 {
+            continue;
+        }
+        let distance = strsim::damerau_levenshtein(&name.to_lowercase(), &candidate.to_lowercase());
+        let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
+        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+// ---------------------------------------------------------------- rendering
+
+/// A borrowed, named view of one file for miette.
+struct NamedText<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for NamedText<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// One diagnostic, or one of its related places in another file, as miette sees it.
+struct Report<'a> {
+    message: String,
+    code: Option<Code>,
+    severity: miette::Severity,
+    source: NamedText<'a>,
+    labels: Vec<LabeledSpan>,
+    help: Option<&'a str>,
+    related: Vec<Report<'a>>,
+}
+
+impl fmt::Debug for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl fmt::Display for Report<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Report<'_> {}
+
+impl miette::Diagnostic for Report<'_> {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.code.map(|c| Box::new(c) as Box<dyn fmt::Display>)
+    }
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help.map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.related.is_empty() {
+            None
+        } else {
+            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+        }
+    }
+}
+
+fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
+    let label = (!text.is_empty()).then(|| text.to_string());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, span.range())
+    } else {
+        LabeledSpan::new_with_span(label, span.range())
+    }
+}
+
+fn report<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Report<'a> {
+    let file = sources.get(diagnostic.span.file);
+    let source = NamedText {
+        name: file.map_or("<unknown>", |f| f.name.as_str()),
+        text: file.map_or("", |f| f.text.as_str()),
+    };
+    let mut labels = vec![labeled(diagnostic.span, &diagnostic.label, true)];
+    let mut related = Vec::new();
+    for label in &diagnostic.related {
+        if label.span.file == diagnostic.span.file {
+            labels.push(labeled(label.span, &label.text, false));
+        } else {
+            let other = sources.get(label.span.file);
+            related.push(Report {
+                message: label.text.clone(),
+                code: None,
+                severity: miette::Severity::Advice,
+                source: NamedText {
+                    name: other.map_or("<unknown>", |f| f.name.as_str()),
+                    text: other.map_or("", |f| f.text.as_str()),
+                },
+                labels: vec![labeled(label.span, "here", true)],
+                help: None,
+                related: Vec::new(),
+            });
+        }
+    }
+    Report {
+        message: diagnostic.message.clone(),
+        code: Some(diagnostic.code),
+        severity: match diagnostic.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        },
+        source,
+        labels,
+        help: diagnostic.help.as_deref(),
+        related,
+    }
+}
+
+/// Renders diagnostics for a person: miette's graphical report, `width`
+/// columns wide, with or without colour.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, width: usize) -> String {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
+    let mut out = String::new();
+    for diagnostic in diagnostics {
+        let report = report(diagnostic, sources);
+        if handler.render_report(&mut out, &report).is_err() {
+            // Rendering into a String cannot fail for I/O reasons; fall back to one line.
+            out.push_str(&format!("{}: {}\n", diagnostic.code, diagnostic.message));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// A diagnostic as JSON: what tools read from `--format json`.
+#[derive(Debug, Serialize)]
+pub struct JsonDiagnostic<'a> {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub span: JsonSpan,
+    pub labels: Vec<JsonLabel<'a>>,
+    pub help: Option<&'a str>,
+}
+
+/// A byte range, end exclusive.
+#[derive(Debug, Serialize)]
+pub struct JsonSpan {
+    pub start: u32,
+    pub end: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct JsonLabel<'a> {
+    pub primary: bool,
+    pub message: &'a str,
+    pub file: &'a str,
+    pub line: usize,
+    pub column: usize,
+    pub span: JsonSpan,
+}
+
+fn json_label<'a>(span: Span, message: &'a str, primary: bool, sources: &'a SourceMap) -> JsonLabel<'a> {
+    let file = sources.get(span.file);
+    let (line, column) = file.map_or((0, 0), |f| f.line_column(span.start as usize));
+    JsonLabel {
+        primary,
+        message,
+        file: file.map_or("<unknown>", |f| f.name.as_str()),
+        line,
+        column,
+        span: JsonSpan {
+            start: span.start,
+            end: span.end,
+        },
+    }
+}
+
+/// The JSON form of each diagnostic, in the given order.
+pub fn to_json<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -> Vec<JsonDiagnostic<'a>> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let primary = json_label(d.span, &d.label, true, sources);
+            let mut labels = vec![];
+            let (file, line, column) = (primary.file, primary.line, primary.column);
+            labels.push(primary);
+            labels.extend(d.related.iter().map(|l| json_label(l.span, &l.text, false, sources)));
+            JsonDiagnostic {
+                code: d.code.as_str(),
+                severity: d.severity,
+                message: &d.message,
+                file,
+                line,
+                column,
+                span: JsonSpan {
+                    start: d.span.start,
+                    end: d.span.end,
+                },
+                labels,
+                help: d.help.as_deref(),
+            }
+        })
+        .collect()
+}

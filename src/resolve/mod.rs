@@ -1,0 +1,518 @@
+//! Name resolution: collects every definition of a compilation into an index
+//! ([`Model`]), reports duplicates, and binds every reference (facts in
+//! conditions, criteria in levels, categories, sources, schemes named by
+//! recognitions), suggesting the closest name when one is unknown.
+
+mod version;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::ast::*;
+use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
+use crate::span::Span;
+
+pub use version::compare_versions;
+
+/// A scheme version's key: `(id, version)`.
+pub type SchemeKey = (String, String);
+
+/// Every definition of a compilation, by name, borrowing the AST.
+#[derive(Debug, Default)]
+pub struct Model<'a> {
+    pub facts: BTreeMap<&'a str, &'a FactDecl>,
+    pub schemes: BTreeMap<SchemeKey, SchemeIndex<'a>>,
+    pub recognitions: BTreeMap<&'a str, ResolvedRecognition<'a>>,
+    /// Names of items that failed to parse, by kind, so that references to
+    /// them are not reported again as unknown.
+    pub invalid_facts: BTreeSet<String>,
+    pub invalid_schemes: BTreeSet<String>,
+}
+
+/// One scheme version and its members, by id.
+#[derive(Debug)]
+pub struct SchemeIndex<'a> {
+    pub scheme: &'a Scheme,
+    pub sources: BTreeMap<&'a str, &'a Source>,
+    pub authorities: BTreeMap<&'a str, &'a Authority>,
+    pub categories: BTreeMap<&'a str, CategoryEntry<'a>>,
+    pub criteria: BTreeMap<&'a str, &'a Criterion>,
+    pub levels: BTreeMap<i64, &'a Level>,
+    /// Ids of members that failed to parse, by keyword.
+    pub invalid: BTreeSet<(String, String)>,
+    /// Whether a level, or a member of unknown kind, failed to parse: checks
+    /// that need every level (monotonicity) hold back.
+    pub has_invalid_level: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct CategoryEntry<'a> {
+    pub category: &'a Category,
+    pub parent: Option<&'a Category>,
+}
+
+/// A recognition with its scheme references bound (`None` where unresolved).
+#[derive(Debug)]
+pub struct ResolvedRecognition<'a> {
+    pub recognition: &'a Recognition,
+    pub from: Option<SchemeKey>,
+    pub to: Option<SchemeKey>,
+}
+
+impl<'a> SchemeIndex<'a> {
+    fn is_invalid(&self, keyword: &str, id: &str) -> bool {
+        self.invalid.contains(&(keyword.to_string(), id.to_string()))
+    }
+}
+
+/// Resolves all files of a compilation.
+pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a> {
+    let mut model = Model::default();
+    let mut recognitions = Vec::new();
+    let mut fact_spans: BTreeMap<&str, Span> = BTreeMap::new();
+    let mut scheme_spans: BTreeMap<SchemeKey, Span> = BTreeMap::new();
+
+    for file in files {
+        for item in &file.items {
+            match item {
+                Item::Fact(fact) => {
+                    if let Some(first) = fact_spans.get(fact.name.name.as_str()) {
+                        diagnostics.push(duplicate("fact", &fact.name.name, fact.name.span, *first));
+                    } else {
+                        fact_spans.insert(&fact.name.name, fact.name.span);
+                        model.facts.insert(&fact.name.name, fact);
+                    }
+                }
+                Item::Scheme(scheme) => {
+                    let Some(version) = &scheme.reference.version else {
+                        diagnostics.push(
+                            Diagnostic::error(
+                                Code::MissingField,
+                                format!("the scheme `{}` has no version", scheme.reference.id.name),
+                                scheme.reference.span,
+                                "a scheme definition needs `id@version`",
+                            )
+                            .with_help(format!(
+                                "write the version after the id, e.g. `scheme {}@2026-04`",
+                                scheme.reference.id.name
+                            )),
+                        );
+                        model.invalid_schemes.insert(scheme.reference.id.name.clone());
+                        continue;
+                    };
+                    let key = (scheme.reference.id.name.clone(), version.name.clone());
+                    if let Some(first) = scheme_spans.get(&key) {
+                        diagnostics.push(duplicate(
+                            "scheme version",
+                            &scheme.reference.display(),
+                            scheme.reference.span,
+                            *first,
+                        ));
+                        continue;
+                    }
+                    scheme_spans.insert(key.clone(), scheme.reference.span);
+                    model.schemes.insert(key, index_scheme(scheme, diagnostics));
+                }
+                Item::Recognition(recognition) => recognitions.push(recognition),
+                Item::Invalid(recovered) => match (recovered.keyword.as_deref(), &recovered.id) {
+                    (Some("fact"), Some(id)) => {
+                        model.invalid_facts.insert(id.name.clone());
+                    }
+                    (Some("scheme"), Some(id)) => {
+                        let name = id.name.split('@').next().unwrap_or("");
+                        model.invalid_schemes.insert(name.to_string());
+                    }
+                    _ => {}
+                },
+            }
+        }
+    }
+
+    for index in model.schemes.values() {
+        resolve_scheme(&model, index, diagnostics);
+    }
+
+    let mut recognition_spans: BTreeMap<&str, Span> = BTreeMap::new();
+    for recognition in recognitions {
+        if let Some(first) = recognition_spans.get(recognition.id.name.as_str()) {
+            diagnostics.push(duplicate(
+                "recognition",
+                &recognition.id.name,
+                recognition.id.span,
+                *first,
+            ));
+            continue;
+        }
+        recognition_spans.insert(&recognition.id.name, recognition.id.span);
+        let resolved = resolve_recognition(&model, recognition, diagnostics);
+        model.recognitions.insert(&recognition.id.name, resolved);
+    }
+    model
+}
+
+fn duplicate(kind: &str, name: &str, again: Span, first: Span) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateDefinition,
+        format!("the {kind} `{name}` is defined twice"),
+        again,
+        "defined again here",
+    )
+    .with_related(first, "first defined here")
+    .with_help(format!("rename one of them or remove the second definition of `{name}`"))
+}
+
+fn index_scheme<'a>(scheme: &'a Scheme, diagnostics: &mut Diagnostics) -> SchemeIndex<'a> {
+    let mut index = SchemeIndex {
+        scheme,
+        sources: BTreeMap::new(),
+        authorities: BTreeMap::new(),
+        categories: BTreeMap::new(),
+        criteria: BTreeMap::new(),
+        levels: BTreeMap::new(),
+        invalid: BTreeSet::new(),
+        has_invalid_level: false,
+    };
+    for member in &scheme.members {
+        match member {
+            Member::Source(source) => {
+                insert_unique(&mut index.sources, "source", &source.id, source, |s| s.id.span, diagnostics);
+            }
+            Member::Authority(authority) => {
+                insert_unique(
+                    &mut index.authorities,
+                    "authority",
+                    &authority.id,
+                    authority,
+                    |a| a.id.span,
+                    diagnostics,
+                );
+            }
+            Member::Category(category) => index_category(&mut index, category, None, diagnostics),
+            Member::Criterion(criterion) => {
+                insert_unique(
+                    &mut index.criteria,
+                    "criterion",
+                    &criterion.id,
+                    criterion,
+                    |c| c.id.span,
+                    diagnostics,
+                );
+            }
+            Member::Level(level) => {
+                let Some(rank) = level.rank.value else { continue };
+                if let Some(first) = index.levels.get(&rank) {
+                    diagnostics.push(duplicate("level", &rank.to_string(), level.rank.span, first.rank.span));
+                } else {
+                    index.levels.insert(rank, level);
+                }
+            }
+            Member::Invalid(recovered) => {
+                if matches!(recovered.keyword.as_deref(), None | Some("level")) {
+                    index.has_invalid_level = true;
+                }
+                if let (Some(keyword), Some(id)) = (&recovered.keyword, &recovered.id) {
+                    index.invalid.insert((keyword.clone(), id.name.clone()));
+                }
+            }
+        }
+    }
+    index
+}
+
+fn insert_unique<'a, T>(
+    map: &mut BTreeMap<&'a str, &'a T>,
+    kind: &str,
+    id: &'a Ident,
+    value: &'a T,
+    span_of: impl Fn(&T) -> Span,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(first) = map.get(id.name.as_str()) {
+        diagnostics.push(duplicate(kind, &id.name, id.span, span_of(first)));
+    } else {
+        map.insert(&id.name, value);
+    }
+}
+
+fn index_category<'a>(
+    index: &mut SchemeIndex<'a>,
+    category: &'a Category,
+    parent: Option<&'a Category>,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(first) = index.categories.get(category.id.name.as_str()) {
+        diagnostics.push(duplicate(
+            "category",
+            &category.id.name,
+            category.id.span,
+            first.category.id.span,
+        ));
+    } else {
+        index
+            .categories
+            .insert(&category.id.name, CategoryEntry { category, parent });
+    }
+    for child in &category.children {
+        index_category(index, child, Some(category), diagnostics);
+    }
+}
+
+/// Reports `name` as unknown unless it is the name of an item that failed to parse.
+fn unknown<'b>(
+    code: Code,
+    kind: &str,
+    name: &Ident,
+    place: &str,
+    candidates: impl IntoIterator<Item = &'b str>,
+    fallback_help: String,
+) -> Diagnostic {
+    let help = match suggest(&name.name, candidates) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => fallback_help,
+    };
+    Diagnostic::error(
+        code,
+        format!("unknown {kind} `{}`{place}", name.name),
+        name.span,
+        format!("no {kind} of this name"),
+    )
+    .with_help(help)
+}
+
+fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
+    let scheme_name = index.scheme.reference.display();
+    for criterion in index.criteria.values() {
+        if let Some(citation) = &criterion.citation
+            && let Some(source) = &citation.source
+            && !index.sources.contains_key(source.name.as_str())
+            && !index.is_invalid("source", &source.name)
+        {
+            diagnostics.push(unknown(
+                Code::UnknownSource,
+                "source",
+                source,
+                &format!(" in scheme `{scheme_name}`"),
+                index.sources.keys().copied(),
+                format!("declare it in the scheme: `source {} {{ title \"…\" document \"…\" }}`", source.name),
+            ));
+        }
+        if let Some(AppliesTo::Categories(ids)) = &criterion.applies_to {
+            for id in ids {
+                if !index.categories.contains_key(id.name.as_str()) && !index.is_invalid("category", &id.name) {
+                    diagnostics.push(unknown(
+                        Code::UnknownCategory,
+                        "category",
+                        id,
+                        &format!(" in scheme `{scheme_name}`"),
+                        index.categories.keys().copied(),
+                        format!(
+                            "declare `category {} {{ … }}` in the scheme, or write `applies_to all`",
+                            id.name
+                        ),
+                    ));
+                }
+            }
+        }
+        if let Some(condition) = &criterion.condition {
+            resolve_facts(model, condition, diagnostics);
+        }
+    }
+    for level in index.levels.values() {
+        for include in &level.includes {
+            if let Some(rank) = include.value
+                && !index.levels.contains_key(&rank)
+                && !index.is_invalid("level", &rank.to_string())
+            {
+                let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnknownLevel,
+                        format!("unknown level `{rank}` in scheme `{scheme_name}`"),
+                        include.span,
+                        "no level of this rank",
+                    )
+                    .with_help(format!("the levels of `{scheme_name}` are {}", ranks.join(", "))),
+                );
+            }
+        }
+        let groups = level.at_least.iter().flat_map(|g| g.of.iter());
+        for id in level.require.iter().chain(groups) {
+            check_criterion_ref(index, id, &scheme_name, diagnostics);
+        }
+    }
+}
+
+fn check_criterion_ref(index: &SchemeIndex<'_>, id: &Ident, scheme_name: &str, diagnostics: &mut Diagnostics) {
+    if !index.criteria.contains_key(id.name.as_str()) && !index.is_invalid("criterion", &id.name) {
+        diagnostics.push(unknown(
+            Code::UnknownCriterion,
+            "criterion",
+            id,
+            &format!(" in scheme `{scheme_name}`"),
+            index.criteria.keys().copied(),
+            format!("define `criterion {} {{ … }}` in `{scheme_name}`", id.name),
+        ));
+    }
+}
+
+/// Reports every fact a condition reads that no `fact` declares.
+pub fn resolve_facts(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnostics) {
+    for fact in facts_read(expr) {
+        if !model.facts.contains_key(fact.name.as_str()) && !model.invalid_facts.contains(&fact.name) {
+            diagnostics.push(unknown(
+                Code::UnknownFact,
+                "fact",
+                fact,
+                "",
+                model.facts.keys().copied(),
+                format!("declare it: `fact {}: bool {{ description \"…\" }}`", fact.name),
+            ));
+        }
+    }
+}
+
+/// The facts an expression reads, in order. Iterative, so deep input cannot overflow.
+pub fn facts_read(expr: &Expr) -> Vec<&Ident> {
+    let mut out = Vec::new();
+    let mut stack = vec![expr];
+    while let Some(e) = stack.pop() {
+        match &e.kind {
+            ExprKind::Or(items) | ExprKind::And(items) => stack.extend(items.iter().rev()),
+            ExprKind::Not(inner) | ExprKind::Paren(inner) => stack.push(inner),
+            ExprKind::Present(fact)
+            | ExprKind::Fact(fact)
+            | ExprKind::Compare { fact, .. }
+            | ExprKind::In { fact, .. }
+            | ExprKind::Contains { fact, .. }
+            | ExprKind::Subset { fact, .. }
+            | ExprKind::Superset { fact, .. }
+            | ExprKind::Within { fact, .. } => out.push(fact),
+        }
+    }
+    out
+}
+
+impl Model<'_> {
+    /// The versions of scheme `id` in the compilation, oldest first.
+    pub fn versions(&self, id: &str) -> Vec<&str> {
+        let mut versions: Vec<&str> = self
+            .schemes
+            .keys()
+            .filter(|(i, _)| i == id)
+            .map(|(_, v)| v.as_str())
+            .collect();
+        versions.sort_by(|a, b| compare_versions(a, b));
+        versions
+    }
+
+    /// Binds `id` or `id@version`; an unpinned id means the latest version.
+    pub fn resolve_scheme_ref(&self, reference: &SchemeRef, diagnostics: &mut Diagnostics) -> Option<SchemeKey> {
+        let id = &reference.id.name;
+        let versions = self.versions(id);
+        if versions.is_empty() {
+            if self.invalid_schemes.contains(id) {
+                return None;
+            }
+            let mut ids: Vec<&str> = self.schemes.keys().map(|(i, _)| i.as_str()).collect();
+            ids.dedup();
+            let help = match suggest(id, ids) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "no file given defines scheme `{id}`: add its policy file to the command line \
+                     (by convention `policies/{}/`)",
+                    id.replace('_', "-")
+                ),
+            };
+            self.push_unknown_scheme(reference, help, diagnostics);
+            return None;
+        }
+        match &reference.version {
+            None => versions.last().map(|v| (id.clone(), (*v).to_string())),
+            Some(version) => {
+                if versions.contains(&version.name.as_str()) {
+                    return Some((id.clone(), version.name.clone()));
+                }
+                let help = match suggest(&version.name, versions.iter().copied()) {
+                    Some(best) => format!("did you mean `{id}@{best}`?"),
+                    None => format!(
+                        "the compilation has {}; add the file that defines `{id}@{}` or write `{id}` for the latest",
+                        versions.iter().map(|v| format!("`{id}@{v}`")).collect::<Vec<_>>().join(", "),
+                        version.name
+                    ),
+                };
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::UnknownVersion,
+                        format!("unknown version `{}` of scheme `{id}`", version.name),
+                        version.span,
+                        "no such version in this compilation",
+                    )
+                    .with_help(help),
+                );
+                None
+            }
+        }
+    }
+
+    fn push_unknown_scheme(&self, reference: &SchemeRef, help: String, diagnostics: &mut Diagnostics) {
+        diagnostics.push(
+            Diagnostic::error(
+                Code::UnknownScheme,
+                format!("unknown scheme `{}`", reference.id.name),
+                reference.id.span,
+                "no file of this compilation defines it",
+            )
+            .with_help(help),
+        );
+    }
+}
+
+fn resolve_recognition<'a>(
+    model: &Model<'a>,
+    recognition: &'a Recognition,
+    diagnostics: &mut Diagnostics,
+) -> ResolvedRecognition<'a> {
+    let from = recognition.from.as_ref().and_then(|from| {
+        let key = model.resolve_scheme_ref(&from.scheme, diagnostics)?;
+        let index = model.schemes.get(&key)?;
+        let name = format!("{}@{}", key.0, key.1);
+        match &from.target {
+            FromTarget::Level(rank) => {
+                if let Some(rank) = rank.value
+                    && !index.levels.contains_key(&rank)
+                    && !index.is_invalid("level", &rank.to_string())
+                {
+                    let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::UnknownLevel,
+                            format!("unknown level `{rank}` in scheme `{name}`"),
+                            from.span,
+                            "no level of this rank",
+                        )
+                        .with_help(format!("the levels of `{name}` are {}", ranks.join(", "))),
+                    );
+                }
+            }
+            FromTarget::Criterion(id) => check_criterion_ref(index, id, &name, diagnostics),
+        }
+        Some(key)
+    });
+    let to = recognition.to.as_ref().and_then(|to| {
+        let key = model.resolve_scheme_ref(to, diagnostics)?;
+        if let Some(index) = model.schemes.get(&key) {
+            let name = format!("{}@{}", key.0, key.1);
+            for id in &recognition.credits {
+                check_criterion_ref(index, id, &name, diagnostics);
+            }
+        }
+        Some(key)
+    });
+    if let Some(condition) = &recognition.condition {
+        resolve_facts(model, condition, diagnostics);
+    }
+    ResolvedRecognition {
+        recognition,
+        from,
+        to,
+    }
+}
