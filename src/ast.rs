@@ -49,6 +49,10 @@ pub struct File {
 }
 
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "AST nodes are built once and not moved on hot paths"
+)]
 pub enum Item {
     Fact(FactDecl),
     Scheme(Scheme),
@@ -136,6 +140,10 @@ pub struct Scheme {
 }
 
 #[derive(Clone, Debug)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "AST nodes are built once and not moved on hot paths"
+)]
 pub enum Member {
     Source(Source),
     Authority(Authority),

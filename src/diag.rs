@@ -7,7 +7,7 @@ use std::fmt;
 use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 use serde::Serialize;
 
-use crate::source::SourceMap;
+use crate::source::{SourceFile, SourceMap};
 use crate::span::Span;
 
 /// How bad a diagnostic is. Errors fail `check`; warnings fail it only under
@@ -154,7 +154,12 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic of `code`, with the code's own severity.
-    pub fn new(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn new(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
@@ -167,7 +172,12 @@ impl Diagnostic {
     }
 
     /// Same as [`Diagnostic::new`]; reads better where the code is an error.
-    pub fn error(code: Code, message: impl Into<String>, span: Span, label: impl Into<String>) -> Diagnostic {
+    pub fn error(
+        code: Code,
+        message: impl Into<String>,
+        span: Span,
+        label: impl Into<String>,
+    ) -> Diagnostic {
         Diagnostic::new(code, message, span, label)
     }
 
@@ -254,26 +264,107 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
     if name.len() > 256 {
         return None;
     }
-    let mut best: Option<(usize, &str)> = None;
+    // Ranked by edit distance, then by the longest common prefix (`CCL-3.3`
+    // is closer to `CCL-3.2` than to `CCL-1.3`), then alphabetically.
+    let mut best: Option<(usize, std::cmp::Reverse<usize>, &str)> = None;
     for candidate in candidates {
         if candidate.len() > 256 {
             continue;
         }
         let distance = strsim::damerau_levenshtein(&name.to_lowercase(), &candidate.to_lowercase());
         let limit = (name.chars().count().max(candidate.chars().count()) / 3).max(1);
-        if distance <= limit && best.is_none_or(|(d, c)| (distance, candidate) < (d, c)) {
-            best = Some((distance, candidate));
+        let prefix = name
+            .chars()
+            .zip(candidate.chars())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let key = (distance, std::cmp::Reverse(prefix), candidate);
+        if distance <= limit && best.is_none_or(|b| key < b) {
+            best = Some(key);
         }
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, _, c)| c)
 }
 
 // ---------------------------------------------------------------- rendering
 
-/// A borrowed, named view of one file for miette.
+/// A borrowed, named view of (part of) one file for miette. For a very long
+/// line, only a window around the diagnostic is shown; `base_line` and
+/// `base_column` keep the positions miette prints true to the whole file.
 struct NamedText<'a> {
     name: &'a str,
     text: &'a str,
+    /// Offset of `text` in the file.
+    offset: usize,
+    base_line: usize,
+    base_column: usize,
+}
+
+/// Lines longer than this are shown as a window around the diagnostic.
+const MAX_SHOWN_LINE: usize = 400;
+/// Bytes shown on each side of a diagnostic in a long line.
+const WINDOW: usize = 120;
+
+impl<'a> NamedText<'a> {
+    fn new(file: Option<&'a SourceFile>, span: Span) -> NamedText<'a> {
+        let Some(file) = file else {
+            return NamedText {
+                name: "<unknown>",
+                text: "",
+                offset: 0,
+                base_line: 0,
+                base_column: 0,
+            };
+        };
+        let text = file.text.as_str();
+        let whole = NamedText {
+            name: file.name.as_str(),
+            text,
+            offset: 0,
+            base_line: 0,
+            base_column: 0,
+        };
+        let at = (span.start as usize).min(text.len());
+        let line_start = text
+            .get(..at)
+            .and_then(|t| t.rfind('\n'))
+            .map_or(0, |i| i + 1);
+        let line_end = text
+            .get(at..)
+            .and_then(|t| t.find('\n'))
+            .map_or(text.len(), |i| at + i);
+        if line_end - line_start <= MAX_SHOWN_LINE {
+            return whole;
+        }
+        let mut start = at.saturating_sub(WINDOW).max(line_start);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (at + 2 * WINDOW).min(line_end);
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let (line, column) = file.line_column(start);
+        NamedText {
+            text: text.get(start..end).unwrap_or(""),
+            offset: start,
+            base_line: line - 1,
+            base_column: column - 1,
+            ..whole
+        }
+    }
+
+    /// A file span as a range of this view, clamped to it; `None` when outside.
+    fn range(&self, span: Span) -> Option<std::ops::Range<usize>> {
+        let start = (span.start as usize).checked_sub(self.offset)?;
+        if start > self.text.len() {
+            return None;
+        }
+        let end = (span.end as usize)
+            .saturating_sub(self.offset)
+            .min(self.text.len());
+        Some(start..end.max(start))
+    }
 }
 
 impl SourceCode for NamedText<'_> {
@@ -286,12 +377,17 @@ impl SourceCode for NamedText<'_> {
         let inner = self
             .text
             .read_span(span, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 {
+            inner.column() + self.base_column
+        } else {
+            inner.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + self.base_line,
+            column,
             inner.line_count(),
         )))
     }
@@ -342,42 +438,51 @@ impl miette::Diagnostic for Report<'_> {
         if self.related.is_empty() {
             None
         } else {
-            Some(Box::new(self.related.iter().map(|r| r as &dyn miette::Diagnostic)))
+            Some(Box::new(
+                self.related.iter().map(|r| r as &dyn miette::Diagnostic),
+            ))
         }
     }
 }
 
-fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
+fn labeled(range: std::ops::Range<usize>, text: &str, primary: bool) -> LabeledSpan {
     let label = (!text.is_empty()).then(|| text.to_string());
     if primary {
-        LabeledSpan::new_primary_with_span(label, span.range())
+        LabeledSpan::new_primary_with_span(label, range)
     } else {
-        LabeledSpan::new_with_span(label, span.range())
+        LabeledSpan::new_with_span(label, range)
     }
 }
 
 fn report<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Report<'a> {
-    let file = sources.get(diagnostic.span.file);
-    let source = NamedText {
-        name: file.map_or("<unknown>", |f| f.name.as_str()),
-        text: file.map_or("", |f| f.text.as_str()),
-    };
-    let mut labels = vec![labeled(diagnostic.span, &diagnostic.label, true)];
+    let source = NamedText::new(sources.get(diagnostic.span.file), diagnostic.span);
+    let mut labels = Vec::new();
+    labels.extend(
+        source
+            .range(diagnostic.span)
+            .map(|r| labeled(r, &diagnostic.label, true)),
+    );
     let mut related = Vec::new();
     for label in &diagnostic.related {
         if label.span.file == diagnostic.span.file {
-            labels.push(labeled(label.span, &label.text, false));
+            // A related place outside a long line's window is left out of the picture.
+            labels.extend(
+                source
+                    .range(label.span)
+                    .map(|r| labeled(r, &label.text, false)),
+            );
         } else {
-            let other = sources.get(label.span.file);
+            let other = NamedText::new(sources.get(label.span.file), label.span);
+            let range = other.range(label.span);
             related.push(Report {
                 message: label.text.clone(),
                 code: None,
                 severity: miette::Severity::Advice,
-                source: NamedText {
-                    name: other.map_or("<unknown>", |f| f.name.as_str()),
-                    text: other.map_or("", |f| f.text.as_str()),
-                },
-                labels: vec![labeled(label.span, "here", true)],
+                source: other,
+                labels: range
+                    .map(|r| labeled(r, "here", true))
+                    .into_iter()
+                    .collect(),
                 help: None,
                 related: Vec::new(),
             });
@@ -399,7 +504,12 @@ fn report<'a>(diagnostic: &'a Diagnostic, sources: &'a SourceMap) -> Report<'a> 
 
 /// Renders diagnostics for a person: miette's graphical report, `width`
 /// columns wide, with or without colour.
-pub fn render_human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, width: usize) -> String {
+pub fn render_human(
+    diagnostics: &[Diagnostic],
+    sources: &SourceMap,
+    color: bool,
+    width: usize,
+) -> String {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -451,7 +561,12 @@ pub struct JsonLabel<'a> {
     pub span: JsonSpan,
 }
 
-fn json_label<'a>(span: Span, message: &'a str, primary: bool, sources: &'a SourceMap) -> JsonLabel<'a> {
+fn json_label<'a>(
+    span: Span,
+    message: &'a str,
+    primary: bool,
+    sources: &'a SourceMap,
+) -> JsonLabel<'a> {
     let file = sources.get(span.file);
     let (line, column) = file.map_or((0, 0), |f| f.line_column(span.start as usize));
     JsonLabel {
@@ -468,7 +583,10 @@ fn json_label<'a>(span: Span, message: &'a str, primary: bool, sources: &'a Sour
 }
 
 /// The JSON form of each diagnostic, in the given order.
-pub fn to_json<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -> Vec<JsonDiagnostic<'a>> {
+pub fn to_json<'a>(
+    diagnostics: &'a [Diagnostic],
+    sources: &'a SourceMap,
+) -> Vec<JsonDiagnostic<'a>> {
     diagnostics
         .iter()
         .map(|d| {
@@ -476,7 +594,11 @@ pub fn to_json<'a>(diagnostics: &'a [Diagnostic], sources: &'a SourceMap) -> Vec
             let mut labels = vec![];
             let (file, line, column) = (primary.file, primary.line, primary.column);
             labels.push(primary);
-            labels.extend(d.related.iter().map(|l| json_label(l.span, &l.text, false, sources)));
+            labels.extend(
+                d.related
+                    .iter()
+                    .map(|l| json_label(l.span, &l.text, false, sources)),
+            );
             JsonDiagnostic {
                 code: d.code.as_str(),
                 severity: d.severity,

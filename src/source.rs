@@ -83,7 +83,11 @@ impl SourceMap {
     /// Adds a file from raw bytes. Text that is not UTF-8 or is too large is
     /// kept (lossily decoded, or truncated to nothing) so the diagnostic can point into it,
     /// and the diagnostic is returned; such a file must not be parsed.
-    pub fn add_bytes(&mut self, name: impl Into<String>, bytes: Vec<u8>) -> (FileId, Option<Diagnostic>) {
+    pub fn add_bytes(
+        &mut self,
+        name: impl Into<String>,
+        bytes: Vec<u8>,
+    ) -> (FileId, Option<Diagnostic>) {
         let name = name.into();
         if bytes.len() > MAX_FILE_BYTES {
             let size = bytes.len();
@@ -103,7 +107,8 @@ impl SourceMap {
                 let at = err.utf8_error().valid_up_to();
                 let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
                 // The lossy text replaces bad bytes with U+FFFD: find the same place in it.
-                let lossy_at = String::from_utf8_lossy(err.as_bytes().get(..at).unwrap_or_default()).len();
+                let lossy_at =
+                    String::from_utf8_lossy(err.as_bytes().get(..at).unwrap_or_default()).len();
                 let end = text
                     .get(lossy_at..)
                     .and_then(|s| s.chars().next())

@@ -33,11 +33,15 @@ pub fn requirements<'a>(index: &SchemeIndex<'a>, rank: i64) -> Requirements<'a> 
         if !seen.insert(r) {
             continue;
         }
-        let Some(level) = index.levels.get(&r) else { continue };
-        out.criteria.extend(level.require.iter().map(|i| i.name.as_str()));
+        let Some(level) = index.levels.get(&r) else {
+            continue;
+        };
+        out.criteria
+            .extend(level.require.iter().map(|i| i.name.as_str()));
         for group in &level.at_least {
             if let Some(k) = group.k.value {
-                out.groups.push((k, group.of.iter().map(|i| i.name.as_str()).collect()));
+                out.groups
+                    .push((k, group.of.iter().map(|i| i.name.as_str()).collect()));
             }
         }
         todo.extend(level.includes.iter().filter_map(|i| i.value));
@@ -90,7 +94,12 @@ pub fn check_levels(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
 
 fn check_at_least(group: &AtLeast, diagnostics: &mut Diagnostics) {
     let Some(k) = group.k.value else { return };
-    let n = group.of.iter().map(|i| i.name.as_str()).collect::<BTreeSet<_>>().len();
+    let n = group
+        .of
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect::<BTreeSet<_>>()
+        .len();
     let (message, help) = if k <= 0 {
         (
             format!("`at_least {k}` asks for nothing"),
@@ -105,8 +114,13 @@ fn check_at_least(group: &AtLeast, diagnostics: &mut Diagnostics) {
         return;
     };
     diagnostics.push(
-        Diagnostic::error(Code::InvalidAtLeast, message, group.k.span, format!("k is {k}, n is {n}"))
-            .with_help(help),
+        Diagnostic::error(
+            Code::InvalidAtLeast,
+            message,
+            group.k.span,
+            format!("k is {k}, n is {n}"),
+        )
+        .with_help(help),
     );
 }
 
@@ -115,7 +129,15 @@ fn check_cycles(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) -> BTree
     let edges: BTreeMap<i64, Vec<(i64, Span)>> = index
         .levels
         .iter()
-        .map(|(r, l)| (*r, l.includes.iter().filter_map(|i| i.value.map(|v| (v, i.span))).collect()))
+        .map(|(r, l)| {
+            (
+                *r,
+                l.includes
+                    .iter()
+                    .filter_map(|i| i.value.map(|v| (v, i.span)))
+                    .collect(),
+            )
+        })
         .collect();
     let mut on_cycle = BTreeSet::new();
     let mut reported: BTreeSet<Vec<i64>> = BTreeSet::new();
@@ -139,7 +161,11 @@ fn check_cycles(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) -> BTree
                 key.sort_unstable();
                 if reported.insert(key) {
                     cycle.push(*start);
-                    let chain = cycle.iter().map(i64::to_string).collect::<Vec<_>>().join(" → ");
+                    let chain = cycle
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(" → ");
                     diagnostics.push(
                         Diagnostic::error(
                             Code::IncludeCycle,
@@ -163,13 +189,31 @@ fn check_monotone(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
     let scheme = index.scheme.reference.display();
     let ranks: Vec<i64> = index.levels.keys().copied().collect();
     for pair in ranks.windows(2) {
-        let (Some(&lower), Some(&higher)) = (pair.first(), pair.get(1)) else { continue };
-        let (Some(lower_level), Some(higher_level)) = (index.levels.get(&lower), index.levels.get(&higher)) else {
+        let (Some(&lower), Some(&higher)) = (pair.first(), pair.get(1)) else {
             continue;
         };
+        let (Some(lower_level), Some(higher_level)) =
+            (index.levels.get(&lower), index.levels.get(&higher))
+        else {
+            continue;
+        };
+        // An include that did not resolve has been reported; its level's content is unknown.
+        let unresolved = |level: &Level| {
+            level
+                .includes
+                .iter()
+                .any(|i| i.value.is_some_and(|r| !index.levels.contains_key(&r)))
+        };
+        if unresolved(higher_level) || unresolved(lower_level) {
+            continue;
+        }
         let below = requirements(index, lower);
         let above = requirements(index, higher);
-        let missing: Vec<&str> = below.criteria.difference(&above.criteria).copied().collect();
+        let missing: Vec<&str> = below
+            .criteria
+            .difference(&above.criteria)
+            .copied()
+            .collect();
         let groups_missing = below
             .groups
             .iter()
@@ -206,5 +250,9 @@ fn check_monotone(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
 /// Whether "at least k of set" is implied by what a higher level requires.
 fn group_covered(k: i64, set: &BTreeSet<&str>, above: &Requirements<'_>) -> bool {
     let required = i64::try_from(set.intersection(&above.criteria).count()).unwrap_or(i64::MAX);
-    required >= k || above.groups.iter().any(|(k2, s2)| *k2 >= k && s2.is_subset(set))
+    required >= k
+        || above
+            .groups
+            .iter()
+            .any(|(k2, s2)| *k2 >= k && s2.is_subset(set))
 }

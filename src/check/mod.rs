@@ -35,7 +35,7 @@ pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {
         }
     }
     for (name, fact) in &model.facts {
-        if !facts_used.contains(name) {
+        if !facts_used.contains(name) && !model.has_syntax_errors {
             diagnostics.push(
                 Diagnostic::new(
                     Code::UnusedFact,
@@ -67,16 +67,25 @@ fn check_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Di
     let mut in_levels: BTreeSet<&str> = BTreeSet::new();
     for level in index.levels.values() {
         in_levels.extend(level.require.iter().map(|i| i.name.as_str()));
-        in_levels.extend(level.at_least.iter().flat_map(|g| g.of.iter().map(|i| i.name.as_str())));
+        in_levels.extend(
+            level
+                .at_least
+                .iter()
+                .flat_map(|g| g.of.iter().map(|i| i.name.as_str())),
+        );
     }
-    let has_categories = !index.categories.is_empty() || index.invalid.iter().any(|(k, _)| k == "category");
+    let has_categories =
+        !index.categories.is_empty() || index.invalid.iter().any(|(k, _)| k == "category");
     for criterion in index.criteria.values() {
         check_criterion(model, criterion, &name, has_categories, diagnostics);
-        if !in_levels.contains(criterion.id.name.as_str()) {
+        if !in_levels.contains(criterion.id.name.as_str()) && !index.has_invalid_level {
             diagnostics.push(
                 Diagnostic::new(
                     Code::UnusedCriterion,
-                    format!("no level of `{name}` requires the criterion `{}`", criterion.id.name),
+                    format!(
+                        "no level of `{name}` requires the criterion `{}`",
+                        criterion.id.name
+                    ),
                     criterion.id.span,
                     "in no level",
                 )
@@ -109,7 +118,12 @@ fn check_criterion(
 ) {
     let owner = format!("the criterion `{}`", criterion.id.name);
     if criterion.title.is_none() {
-        diagnostics.push(missing("title", &owner, criterion.id.span, "add `title \"…\"` to the criterion"));
+        diagnostics.push(missing(
+            "title",
+            &owner,
+            criterion.id.span,
+            "add `title \"…\"` to the criterion",
+        ));
     }
     let pending = matches!(criterion.status, Some(Status::Pending(_)));
     match &criterion.condition {
@@ -155,12 +169,26 @@ fn check_date_order(from: Option<DateLit>, until: Option<DateLit>, diagnostics: 
     }
 }
 
-fn check_category_dates(scheme: &Scheme, category: &Category, parent: Option<&Category>, diagnostics: &mut Diagnostics) {
-    let Some(effective) = category.effective else { return };
+fn check_category_dates(
+    scheme: &Scheme,
+    category: &Category,
+    parent: Option<&Category>,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(effective) = category.effective else {
+        return;
+    };
     let Some(date) = effective.value else { return };
     let outer = parent
-        .and_then(|p| p.effective.map(|e| (e, format!("the category `{}`", p.id.name))))
-        .or_else(|| scheme.effective.map(|e| (e, format!("the scheme `{}`", scheme.reference.display()))));
+        .and_then(|p| {
+            p.effective
+                .map(|e| (e, format!("the category `{}`", p.id.name)))
+        })
+        .or_else(|| {
+            scheme
+                .effective
+                .map(|e| (e, format!("the scheme `{}`", scheme.reference.display())))
+        });
     if let Some((outer_lit, owner)) = outer
         && let Some(outer_date) = outer_lit.value
         && date < outer_date
@@ -176,7 +204,9 @@ fn check_category_dates(scheme: &Scheme, category: &Category, parent: Option<&Ca
                 "too early",
             )
             .with_related(outer_lit.span, format!("{owner} takes effect here"))
-            .with_help(format!("a category cannot take effect before {owner}: use {outer_date} or later")),
+            .with_help(format!(
+                "a category cannot take effect before {owner}: use {outer_date} or later"
+            )),
         );
     }
 }
@@ -185,22 +215,39 @@ fn check_recognition(model: &Model<'_>, recognition: &Recognition, diagnostics: 
     let owner = format!("the recognition `{}`", recognition.id.name);
     let span = recognition.id.span;
     let required: [(&str, bool, &str); 5] = [
-        ("from", recognition.from.is_some(), "add `from SCHEME level N` or `from SCHEME criterion ID`"),
-        ("to", recognition.to.is_some(), "add `to SCHEME`, the scheme whose criteria are credited"),
+        (
+            "from",
+            recognition.from.is_some(),
+            "add `from SCHEME level N` or `from SCHEME criterion ID`",
+        ),
+        (
+            "to",
+            recognition.to.is_some(),
+            "add `to SCHEME`, the scheme whose criteria are credited",
+        ),
         (
             "relationship",
             recognition.relationship.is_some(),
             "add `relationship equal|subset_of|superset_of|intersects_with|no_relationship`",
         ),
-        ("credit", recognition.credit.is_some(), "add `credit full|partial|none`"),
-        ("status", recognition.status.is_some(), "add `status official|proposed|assumed`"),
+        (
+            "credit",
+            recognition.credit.is_some(),
+            "add `credit full|partial|none`",
+        ),
+        (
+            "status",
+            recognition.status.is_some(),
+            "add `status official|proposed|assumed`",
+        ),
     ];
     for (field, present, help) in required {
         if !present {
             diagnostics.push(missing(field, &owner, span, help));
         }
     }
-    if recognition.credits.is_empty() && recognition.credit.is_some_and(|c| c.value != Credit::None) {
+    if recognition.credits.is_empty() && recognition.credit.is_some_and(|c| c.value != Credit::None)
+    {
         diagnostics.push(missing(
             "credits",
             &owner,
@@ -210,7 +257,10 @@ fn check_recognition(model: &Model<'_>, recognition: &Recognition, diagnostics: 
     }
     if let (Some(relationship), Some(credit)) = (recognition.relationship, recognition.credit) {
         let too_much = match credit.value {
-            Credit::Full => !matches!(relationship.value, Relationship::Equal | Relationship::SupersetOf),
+            Credit::Full => !matches!(
+                relationship.value,
+                Relationship::Equal | Relationship::SupersetOf
+            ),
             Credit::Partial => relationship.value == Relationship::NoRelationship,
             Credit::None => false,
         };

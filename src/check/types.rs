@@ -21,7 +21,11 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                     diagnostics.push(
                         Diagnostic::error(
                             Code::NotBoolean,
-                            format!("`{}` is {}, not `bool`, so it cannot stand alone as a condition", fact.name, describe(ty)),
+                            format!(
+                                "`{}` is {}, not `bool`, so it cannot stand alone as a condition",
+                                fact.name,
+                                describe(ty)
+                            ),
                             fact.span,
                             format!("this is {}", describe(ty)),
                         )
@@ -62,7 +66,11 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
             }
             ExprKind::Subset { fact, list, .. } | ExprKind::Superset { fact, list, .. } => {
                 if let Some(ty) = fact_type(model, fact) {
-                    let op = if matches!(e.kind, ExprKind::Subset { .. }) { "subset_of" } else { "superset_of" };
+                    let op = if matches!(e.kind, ExprKind::Subset { .. }) {
+                        "subset_of"
+                    } else {
+                        "superset_of"
+                    };
                     if *ty == FactTypeKind::SetOfString {
                         for value in list {
                             check_value(fact, &FactTypeKind::String, value, diagnostics);
@@ -79,7 +87,11 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                     diagnostics.push(
                         Diagnostic::error(
                             Code::TypeMismatch,
-                            format!("`within … days` needs a date, but `{}` is {}", fact.name, describe(ty)),
+                            format!(
+                                "`within … days` needs a date, but `{}` is {}",
+                                fact.name,
+                                describe(ty)
+                            ),
                             fact.span,
                             format!("this is {}", describe(ty)),
                         )
@@ -94,7 +106,9 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                             days.span,
                             "negative",
                         )
-                        .with_help("write `before assessment` or `after assessment` to give the direction"),
+                        .with_help(
+                            "write `before assessment` or `after assessment` to give the direction",
+                        ),
                     );
                 }
             }
@@ -121,9 +135,13 @@ pub fn describe(ty: &FactTypeKind) -> String {
 
 fn alone_help(name: &str, ty: &FactTypeKind) -> String {
     match ty {
-        FactTypeKind::Int | FactTypeKind::Decimal => format!("compare it with a number, e.g. `{name} >= 1`"),
+        FactTypeKind::Int | FactTypeKind::Decimal => {
+            format!("compare it with a number, e.g. `{name} >= 1`")
+        }
         FactTypeKind::String => format!("compare it with a string, e.g. `{name} == \"…\"`"),
-        FactTypeKind::Date => format!("compare it with a date, e.g. `{name} within 365 days before assessment`"),
+        FactTypeKind::Date => {
+            format!("compare it with a date, e.g. `{name} within 365 days before assessment`")
+        }
         FactTypeKind::SetOfString => format!("test its elements, e.g. `{name} contains \"…\"`"),
         FactTypeKind::Enum(variants) => match variants.first() {
             Some(v) => format!("compare it with a value, e.g. `{name} == {}`", v.name),
@@ -145,8 +163,17 @@ fn value_kind(value: &ValueKind) -> &'static str {
     }
 }
 
-fn check_compare(fact: &Ident, ty: &FactTypeKind, op: Spanned<CompareOp>, value: &Value, diagnostics: &mut Diagnostics) {
-    let ordered = matches!(op.value, CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge);
+fn check_compare(
+    fact: &Ident,
+    ty: &FactTypeKind,
+    op: Spanned<CompareOp>,
+    value: &Value,
+    diagnostics: &mut Diagnostics,
+) {
+    let ordered = matches!(
+        op.value,
+        CompareOp::Lt | CompareOp::Le | CompareOp::Gt | CompareOp::Ge
+    );
     match ty {
         FactTypeKind::SetOfString => {
             diagnostics.push(unsupported(
@@ -181,9 +208,15 @@ fn check_value(fact: &Ident, ty: &FactTypeKind, value: &Value, diagnostics: &mut
     let fits = matches!(
         (ty, &value.kind),
         (FactTypeKind::Bool, ValueKind::Bool(_))
-            | (FactTypeKind::Int | FactTypeKind::Decimal, ValueKind::Int(_) | ValueKind::Decimal(_))
+            | (
+                FactTypeKind::Int | FactTypeKind::Decimal,
+                ValueKind::Int(_) | ValueKind::Decimal(_)
+            )
             | (FactTypeKind::String, ValueKind::String(_))
-            | (FactTypeKind::Date, ValueKind::Date(_) | ValueKind::Assessment)
+            | (
+                FactTypeKind::Date,
+                ValueKind::Date(_) | ValueKind::Assessment
+            )
     );
     if fits {
         return;
@@ -193,7 +226,15 @@ fn check_value(fact: &Ident, ty: &FactTypeKind, value: &Value, diagnostics: &mut
             let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
             let help = match suggest(name, names.iter().copied()) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!("the values of `{}` are {}", fact.name, names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
+                None => format!(
+                    "the values of `{}` are {}",
+                    fact.name,
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             diagnostics.push(
                 Diagnostic::error(
@@ -208,27 +249,42 @@ fn check_value(fact: &Ident, ty: &FactTypeKind, value: &Value, diagnostics: &mut
         return;
     }
     let help = match (ty, &value.kind) {
-        (FactTypeKind::Int | FactTypeKind::Decimal, ValueKind::String(s)) if s.trim().parse::<f64>().is_ok() => {
+        (FactTypeKind::Int | FactTypeKind::Decimal, ValueKind::String(s))
+            if s.trim().parse::<f64>().is_ok() =>
+        {
             format!("write the number without quotes: `{}`", s.trim())
         }
         (FactTypeKind::Bool, ValueKind::String(s)) if s == "true" || s == "false" => {
             format!("write `{s}` without quotes")
         }
-        (FactTypeKind::Enum(variants), ValueKind::String(s)) if variants.iter().any(|v| &v.name == s) => {
+        (FactTypeKind::Enum(variants), ValueKind::String(s))
+            if variants.iter().any(|v| &v.name == s) =>
+        {
             format!("enumeration values are written without quotes: `{s}`")
         }
         (FactTypeKind::String, ValueKind::Variant(s)) => format!("strings are quoted: `\"{s}\"`"),
-        (FactTypeKind::Date, _) => "write a date as YYYY-MM-DD, or `assessment` for the assessment date".to_string(),
+        (FactTypeKind::Date, _) => {
+            "write a date as YYYY-MM-DD, or `assessment` for the assessment date".to_string()
+        }
         (FactTypeKind::Enum(variants), _) => format!(
             "compare with one of {}",
-            variants.iter().map(|v| format!("`{}`", v.name)).collect::<Vec<_>>().join(", ")
+            variants
+                .iter()
+                .map(|v| format!("`{}`", v.name))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         _ => format!("compare `{}` with {}", fact.name, example(ty)),
     };
     diagnostics.push(
         Diagnostic::error(
             Code::TypeMismatch,
-            format!("`{}` is {} but is compared with {}", fact.name, describe(ty), value_kind(&value.kind)),
+            format!(
+                "`{}` is {} but is compared with {}",
+                fact.name,
+                describe(ty),
+                value_kind(&value.kind)
+            ),
             value.span,
             format!("this is {}", value_kind(&value.kind)),
         )
@@ -248,10 +304,20 @@ fn example(ty: &FactTypeKind) -> &'static str {
     }
 }
 
-fn unsupported(fact: &Ident, ty: &FactTypeKind, op: &str, span: crate::span::Span, help: String) -> Diagnostic {
+fn unsupported(
+    fact: &Ident,
+    ty: &FactTypeKind,
+    op: &str,
+    span: crate::span::Span,
+    help: String,
+) -> Diagnostic {
     Diagnostic::error(
         Code::UnsupportedOperator,
-        format!("`{op}` is not defined on `{}`, which is {}", fact.name, describe(ty)),
+        format!(
+            "`{op}` is not defined on `{}`, which is {}",
+            fact.name,
+            describe(ty)
+        ),
         span,
         format!("`{op}` does not apply to {}", describe(ty)),
     )
@@ -262,7 +328,11 @@ fn unsupported(fact: &Ident, ty: &FactTypeKind, op: &str, span: crate::span::Spa
 fn not_a_set(fact: &Ident, ty: &FactTypeKind, op: &str) -> Diagnostic {
     Diagnostic::error(
         Code::NotASet,
-        format!("`{op}` needs a set, but `{}` is {}", fact.name, describe(ty)),
+        format!(
+            "`{op}` needs a set, but `{}` is {}",
+            fact.name,
+            describe(ty)
+        ),
         fact.span,
         format!("this is {}", describe(ty)),
     )

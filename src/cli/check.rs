@@ -39,7 +39,10 @@ pub fn run(args: &Args) -> Exit {
     let outcome = check_sources(&sources, early);
     match args.format {
         Format::Human => {
-            eprint!("{}", render_human(&outcome.diagnostics, &sources, color_stderr(), 100));
+            eprint!(
+                "{}",
+                render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
+            );
             print!("{}", human_summary(&outcome, sources.len()));
         }
         Format::Json => {
@@ -83,13 +86,20 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
             out,
             "  {}{}: {}, {}",
             scheme.scheme,
-            scheme.title.as_deref().map(|t| format!(" ({t})")).unwrap_or_default(),
+            scheme
+                .title
+                .as_deref()
+                .map(|t| format!(" ({t})"))
+                .unwrap_or_default(),
             plural(scheme.categories, "category", "categories"),
             plural(scheme.criteria, "criterion", "criteria"),
         );
         for level in &scheme.levels {
             let groups = if level.at_least_groups > 0 {
-                format!(" + {}", plural(level.at_least_groups, "at_least group", "at_least groups"))
+                format!(
+                    " + {}",
+                    plural(level.at_least_groups, "at_least group", "at_least groups")
+                )
             } else {
                 String::new()
             };
@@ -97,7 +107,11 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
                 out,
                 "    level {}{}: {}{groups}",
                 level.rank,
-                level.title.as_deref().map(|t| format!(" {t}")).unwrap_or_default(),
+                level
+                    .title
+                    .as_deref()
+                    .map(|t| format!(" {t}"))
+                    .unwrap_or_default(),
                 plural(level.criteria, "criterion", "criteria"),
             );
         }
@@ -105,7 +119,11 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
     if !s.pending.is_empty() {
         let _ = writeln!(out, "pending ({}):", s.pending.len());
         for p in &s.pending {
-            let _ = writeln!(out, "  {} {} `{}`: {} ({}:{})", p.scheme, p.kind, p.id, p.reason, p.file, p.line);
+            let _ = writeln!(
+                out,
+                "  {} {} `{}`: {} ({}:{})",
+                p.scheme, p.kind, p.id, p.reason, p.file, p.line
+            );
         }
     }
     let _ = writeln!(

@@ -93,7 +93,8 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
             return Err(format!("`{}` holds no `*.policy` files", path.display()));
         }
         for file in files {
-            let bytes = std::fs::read(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+            let bytes = std::fs::read(&file)
+                .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
             let (_, diag) = sources.add_bytes(file.display().to_string(), bytes);
             early.extend(diag);
         }

@@ -26,6 +26,9 @@ pub struct Model<'a> {
     /// them are not reported again as unknown.
     pub invalid_facts: BTreeSet<String>,
     pub invalid_schemes: BTreeSet<String>,
+    /// Whether any item or member failed to parse: what it read is unknown,
+    /// so "unused" warnings hold back.
+    pub has_syntax_errors: bool,
 }
 
 /// One scheme version and its members, by id.
@@ -42,6 +45,8 @@ pub struct SchemeIndex<'a> {
     /// Whether a level, or a member of unknown kind, failed to parse: checks
     /// that need every level (monotonicity) hold back.
     pub has_invalid_level: bool,
+    /// Whether any member failed to parse.
+    pub has_invalid: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -60,7 +65,8 @@ pub struct ResolvedRecognition<'a> {
 
 impl<'a> SchemeIndex<'a> {
     fn is_invalid(&self, keyword: &str, id: &str) -> bool {
-        self.invalid.contains(&(keyword.to_string(), id.to_string()))
+        self.invalid
+            .contains(&(keyword.to_string(), id.to_string()))
     }
 }
 
@@ -76,7 +82,12 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
             match item {
                 Item::Fact(fact) => {
                     if let Some(first) = fact_spans.get(fact.name.name.as_str()) {
-                        diagnostics.push(duplicate("fact", &fact.name.name, fact.name.span, *first));
+                        diagnostics.push(duplicate(
+                            "fact",
+                            &fact.name.name,
+                            fact.name.span,
+                            *first,
+                        ));
                     } else {
                         fact_spans.insert(&fact.name.name, fact.name.span);
                         model.facts.insert(&fact.name.name, fact);
@@ -96,7 +107,9 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
                                 scheme.reference.id.name
                             )),
                         );
-                        model.invalid_schemes.insert(scheme.reference.id.name.clone());
+                        model
+                            .invalid_schemes
+                            .insert(scheme.reference.id.name.clone());
                         continue;
                     };
                     let key = (scheme.reference.id.name.clone(), version.name.clone());
@@ -110,19 +123,24 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
                         continue;
                     }
                     scheme_spans.insert(key.clone(), scheme.reference.span);
-                    model.schemes.insert(key, index_scheme(scheme, diagnostics));
+                    let index = index_scheme(scheme, diagnostics);
+                    model.has_syntax_errors |= index.has_invalid;
+                    model.schemes.insert(key, index);
                 }
                 Item::Recognition(recognition) => recognitions.push(recognition),
-                Item::Invalid(recovered) => match (recovered.keyword.as_deref(), &recovered.id) {
-                    (Some("fact"), Some(id)) => {
-                        model.invalid_facts.insert(id.name.clone());
+                Item::Invalid(recovered) => {
+                    model.has_syntax_errors = true;
+                    match (recovered.keyword.as_deref(), &recovered.id) {
+                        (Some("fact"), Some(id)) => {
+                            model.invalid_facts.insert(id.name.clone());
+                        }
+                        (Some("scheme"), Some(id)) => {
+                            let name = id.name.split('@').next().unwrap_or("");
+                            model.invalid_schemes.insert(name.to_string());
+                        }
+                        _ => {}
                     }
-                    (Some("scheme"), Some(id)) => {
-                        let name = id.name.split('@').next().unwrap_or("");
-                        model.invalid_schemes.insert(name.to_string());
-                    }
-                    _ => {}
-                },
+                }
             }
         }
     }
@@ -157,7 +175,9 @@ fn duplicate(kind: &str, name: &str, again: Span, first: Span) -> Diagnostic {
         "defined again here",
     )
     .with_related(first, "first defined here")
-    .with_help(format!("rename one of them or remove the second definition of `{name}`"))
+    .with_help(format!(
+        "rename one of them or remove the second definition of `{name}`"
+    ))
 }
 
 fn index_scheme<'a>(scheme: &'a Scheme, diagnostics: &mut Diagnostics) -> SchemeIndex<'a> {
@@ -170,11 +190,19 @@ fn index_scheme<'a>(scheme: &'a Scheme, diagnostics: &mut Diagnostics) -> Scheme
         levels: BTreeMap::new(),
         invalid: BTreeSet::new(),
         has_invalid_level: false,
+        has_invalid: false,
     };
     for member in &scheme.members {
         match member {
             Member::Source(source) => {
-                insert_unique(&mut index.sources, "source", &source.id, source, |s| s.id.span, diagnostics);
+                insert_unique(
+                    &mut index.sources,
+                    "source",
+                    &source.id,
+                    source,
+                    |s| s.id.span,
+                    diagnostics,
+                );
             }
             Member::Authority(authority) => {
                 insert_unique(
@@ -198,14 +226,22 @@ fn index_scheme<'a>(scheme: &'a Scheme, diagnostics: &mut Diagnostics) -> Scheme
                 );
             }
             Member::Level(level) => {
-                let Some(rank) = level.rank.value else { continue };
+                let Some(rank) = level.rank.value else {
+                    continue;
+                };
                 if let Some(first) = index.levels.get(&rank) {
-                    diagnostics.push(duplicate("level", &rank.to_string(), level.rank.span, first.rank.span));
+                    diagnostics.push(duplicate(
+                        "level",
+                        &rank.to_string(),
+                        level.rank.span,
+                        first.rank.span,
+                    ));
                 } else {
                     index.levels.insert(rank, level);
                 }
             }
             Member::Invalid(recovered) => {
+                index.has_invalid = true;
                 if matches!(recovered.keyword.as_deref(), None | Some("level")) {
                     index.has_invalid_level = true;
                 }
@@ -292,12 +328,17 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
                 source,
                 &format!(" in scheme `{scheme_name}`"),
                 index.sources.keys().copied(),
-                format!("declare it in the scheme: `source {} {{ title \"…\" document \"…\" }}`", source.name),
+                format!(
+                    "declare it in the scheme: `source {} {{ title \"…\" document \"…\" }}`",
+                    source.name
+                ),
             ));
         }
         if let Some(AppliesTo::Categories(ids)) = &criterion.applies_to {
             for id in ids {
-                if !index.categories.contains_key(id.name.as_str()) && !index.is_invalid("category", &id.name) {
+                if !index.categories.contains_key(id.name.as_str())
+                    && !index.is_invalid("category", &id.name)
+                {
                     diagnostics.push(unknown(
                         Code::UnknownCategory,
                         "category",
@@ -330,25 +371,45 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
                         include.span,
                         "no level of this rank",
                     )
-                    .with_help(format!("the levels of `{scheme_name}` are {}", ranks.join(", "))),
+                    .with_help(format!(
+                        "the levels of `{scheme_name}` are {}",
+                        ranks.join(", ")
+                    )),
                 );
             }
         }
+        // A criterion the level already lists is no useful "did you mean".
+        let listed: BTreeSet<&str> = level
+            .require
+            .iter()
+            .chain(level.at_least.iter().flat_map(|g| g.of.iter()))
+            .map(|i| i.name.as_str())
+            .collect();
         let groups = level.at_least.iter().flat_map(|g| g.of.iter());
         for id in level.require.iter().chain(groups) {
-            check_criterion_ref(index, id, &scheme_name, diagnostics);
+            check_criterion_ref(index, id, &scheme_name, &listed, diagnostics);
         }
     }
 }
 
-fn check_criterion_ref(index: &SchemeIndex<'_>, id: &Ident, scheme_name: &str, diagnostics: &mut Diagnostics) {
+fn check_criterion_ref(
+    index: &SchemeIndex<'_>,
+    id: &Ident,
+    scheme_name: &str,
+    listed: &BTreeSet<&str>,
+    diagnostics: &mut Diagnostics,
+) {
     if !index.criteria.contains_key(id.name.as_str()) && !index.is_invalid("criterion", &id.name) {
         diagnostics.push(unknown(
             Code::UnknownCriterion,
             "criterion",
             id,
             &format!(" in scheme `{scheme_name}`"),
-            index.criteria.keys().copied(),
+            index
+                .criteria
+                .keys()
+                .copied()
+                .filter(|c| !listed.contains(c)),
             format!("define `criterion {} {{ … }}` in `{scheme_name}`", id.name),
         ));
     }
@@ -357,14 +418,19 @@ fn check_criterion_ref(index: &SchemeIndex<'_>, id: &Ident, scheme_name: &str, d
 /// Reports every fact a condition reads that no `fact` declares.
 pub fn resolve_facts(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnostics) {
     for fact in facts_read(expr) {
-        if !model.facts.contains_key(fact.name.as_str()) && !model.invalid_facts.contains(&fact.name) {
+        if !model.facts.contains_key(fact.name.as_str())
+            && !model.invalid_facts.contains(&fact.name)
+        {
             diagnostics.push(unknown(
                 Code::UnknownFact,
                 "fact",
                 fact,
                 "",
                 model.facts.keys().copied(),
-                format!("declare it: `fact {}: bool {{ description \"…\" }}`", fact.name),
+                format!(
+                    "declare it: `fact {}: bool {{ description \"…\" }}`",
+                    fact.name
+                ),
             ));
         }
     }
@@ -405,7 +471,11 @@ impl Model<'_> {
     }
 
     /// Binds `id` or `id@version`; an unpinned id means the latest version.
-    pub fn resolve_scheme_ref(&self, reference: &SchemeRef, diagnostics: &mut Diagnostics) -> Option<SchemeKey> {
+    pub fn resolve_scheme_ref(
+        &self,
+        reference: &SchemeRef,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<SchemeKey> {
         let id = &reference.id.name;
         let versions = self.versions(id);
         if versions.is_empty() {
@@ -435,7 +505,11 @@ impl Model<'_> {
                     Some(best) => format!("did you mean `{id}@{best}`?"),
                     None => format!(
                         "the compilation has {}; add the file that defines `{id}@{}` or write `{id}` for the latest",
-                        versions.iter().map(|v| format!("`{id}@{v}`")).collect::<Vec<_>>().join(", "),
+                        versions
+                            .iter()
+                            .map(|v| format!("`{id}@{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
                         version.name
                     ),
                 };
@@ -453,7 +527,12 @@ impl Model<'_> {
         }
     }
 
-    fn push_unknown_scheme(&self, reference: &SchemeRef, help: String, diagnostics: &mut Diagnostics) {
+    fn push_unknown_scheme(
+        &self,
+        reference: &SchemeRef,
+        help: String,
+        diagnostics: &mut Diagnostics,
+    ) {
         diagnostics.push(
             Diagnostic::error(
                 Code::UnknownScheme,
@@ -493,7 +572,9 @@ fn resolve_recognition<'a>(
                     );
                 }
             }
-            FromTarget::Criterion(id) => check_criterion_ref(index, id, &name, diagnostics),
+            FromTarget::Criterion(id) => {
+                check_criterion_ref(index, id, &name, &BTreeSet::new(), diagnostics)
+            }
         }
         Some(key)
     });
@@ -501,8 +582,13 @@ fn resolve_recognition<'a>(
         let key = model.resolve_scheme_ref(to, diagnostics)?;
         if let Some(index) = model.schemes.get(&key) {
             let name = format!("{}@{}", key.0, key.1);
+            let listed: BTreeSet<&str> = recognition
+                .credits
+                .iter()
+                .map(|i| i.name.as_str())
+                .collect();
             for id in &recognition.credits {
-                check_criterion_ref(index, id, &name, diagnostics);
+                check_criterion_ref(index, id, &name, &listed, diagnostics);
             }
         }
         Some(key)

@@ -48,6 +48,9 @@ mod tests {
     fn natural_order() {
         let mut versions = vec!["2026-04", "1.10", "2025-11-draft", "1.9", "2026-04-amended"];
         versions.sort_by(|a, b| compare_versions(a, b));
-        assert_eq!(versions, ["1.9", "1.10", "2025-11-draft", "2026-04", "2026-04-amended"]);
+        assert_eq!(
+            versions,
+            ["1.9", "1.10", "2025-11-draft", "2026-04", "2026-04-amended"]
+        );
     }
 }

@@ -36,7 +36,15 @@ trait HasSpan {
 macro_rules! has_span {
     ($($t:ty),*) => { $(impl HasSpan for $t { fn span(&self) -> Span { self.span } })* };
 }
-has_span!(Text, DateLit, IntLit, Citation, Expr, SchemeRef, RecognitionFrom);
+has_span!(
+    Text,
+    DateLit,
+    IntLit,
+    Citation,
+    Expr,
+    SchemeRef,
+    RecognitionFrom
+);
 impl<T> HasSpan for Spanned<T> {
     fn span(&self) -> Span {
         self.span
@@ -140,7 +148,12 @@ fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
 }
 
 impl<'a> Builder<'a> {
-    pub fn new(file: FileId, text: &'a str, base: usize, diagnostics: &'a mut Diagnostics) -> Builder<'a> {
+    pub fn new(
+        file: FileId,
+        text: &'a str,
+        base: usize,
+        diagnostics: &'a mut Diagnostics,
+    ) -> Builder<'a> {
         Builder {
             file,
             text,
@@ -172,10 +185,16 @@ impl<'a> Builder<'a> {
                 Diagnostic::error(
                     Code::TooManyItems,
                     format!("this file has more than {MAX_ITEMS} items"),
-                    Span::new(span.file, span.start as usize, (span.start as usize + 1).min(span.end as usize)),
+                    Span::new(
+                        span.file,
+                        span.start as usize,
+                        (span.start as usize + 1).min(span.end as usize),
+                    ),
                     "the limit is crossed here",
                 )
-                .with_help("split the policy into several files: a directory is compiled as one unit"),
+                .with_help(
+                    "split the policy into several files: a directory is compiled as one unit",
+                ),
             );
         }
     }
@@ -212,6 +231,13 @@ impl<'a> Builder<'a> {
                 )
                 .with_help("use a shorter id; put the long form in `title`"),
             );
+            // Keep later diagnostics that name it short; `…` cannot occur in a
+            // written name, so the stand-in matches no real one.
+            let prefix: String = name.chars().take(64).collect();
+            return Ident {
+                name: format!("{prefix}…"),
+                span,
+            };
         }
         Ident {
             name: name.to_string(),
@@ -352,7 +378,13 @@ impl<'a> Builder<'a> {
             id: recovered.id.as_ref().map(|i| i.name.as_str()),
         };
         let diagnostic = match PolicyParser::parse(rule, slice) {
-            Err(err) => from_pest(self.file, self.text, span.start as usize, &err, Some(context)),
+            Err(err) => from_pest(
+                self.file,
+                self.text,
+                span.start as usize,
+                &err,
+                Some(context),
+            ),
             // The slice parses alone: what broke is where it ended.
             Ok(_) => Diagnostic::error(
                 Code::SyntaxUnexpected,
@@ -526,7 +558,9 @@ impl<'a> Builder<'a> {
                 }
                 Rule::member_recovery => {
                     self.count_item(child_span);
-                    members.push(Member::Invalid(self.recover(&child, Rule::single_scheme_member)));
+                    members.push(Member::Invalid(
+                        self.recover(&child, Rule::single_scheme_member),
+                    ));
                 }
                 _ => {
                     self.count_item(child_span);
@@ -848,9 +882,13 @@ impl<'a> Builder<'a> {
                     for part in children(child) {
                         match part.as_rule() {
                             Rule::scheme_ref => scheme = Some(self.scheme_ref(part)?),
-                            Rule::from_level => target = Some(FromTarget::Level(self.int(&self.field_value(part)?))),
+                            Rule::from_level => {
+                                target = Some(FromTarget::Level(self.int(&self.field_value(part)?)))
+                            }
                             Rule::from_criterion => {
-                                target = Some(FromTarget::Criterion(self.ident(&self.field_value(part)?)));
+                                target = Some(FromTarget::Criterion(
+                                    self.ident(&self.field_value(part)?),
+                                ));
                             }
                             _ => return Err(self.malformed(&part)),
                         }
@@ -1045,7 +1083,9 @@ impl<'a> Builder<'a> {
             }
             Rule::in_list | Rule::not_in_list => {
                 let negated = tail.as_rule() == Rule::not_in_list;
-                let list_pair = children(tail).find(|p| p.as_rule() == Rule::list).ok_or(Malformed(tail_span))?;
+                let list_pair = children(tail)
+                    .find(|p| p.as_rule() == Rule::list)
+                    .ok_or(Malformed(tail_span))?;
                 let list_span = self.span(&list_pair);
                 let list = self.list(list_pair)?;
                 ExprKind::In {
@@ -1065,9 +1105,17 @@ impl<'a> Builder<'a> {
                 let list_span = self.span(&list_pair);
                 let list = self.list(list_pair)?;
                 if is_subset {
-                    ExprKind::Subset { fact, list, list_span }
+                    ExprKind::Subset {
+                        fact,
+                        list,
+                        list_span,
+                    }
                 } else {
-                    ExprKind::Superset { fact, list, list_span }
+                    ExprKind::Superset {
+                        fact,
+                        list,
+                        list_span,
+                    }
                 }
             }
             Rule::within => {

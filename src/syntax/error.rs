@@ -31,8 +31,12 @@ pub fn from_pest(
     let span = Span::new(file, start, end);
     let (message, expected) = match &err.variant {
         ErrorVariant::ParsingError { positives, .. } => {
-            let mut names: Vec<&str> = positives.iter().filter_map(|r| rule_description(*r)).collect();
-            names.sort_unstable();
+            let mut names: Vec<&str> = positives
+                .iter()
+                .filter_map(|r| rule_description(*r))
+                .collect();
+            // Descriptions ("a comparison operator") before keywords, each group sorted.
+            names.sort_unstable_by_key(|n| (n.starts_with('`'), *n));
             names.dedup();
             let expected = join_alternatives(&names);
             if expected.is_empty() {
@@ -91,14 +95,14 @@ fn hint(found: &str, expected: &[&str]) -> Option<String> {
 
 fn join_alternatives(names: &[&str]) -> String {
     const MAX: usize = 12;
-    let shown: Vec<&str> = names.iter().copied().take(MAX).collect();
-    match shown.as_slice() {
+    if names.len() > MAX {
+        let shown: Vec<&str> = names.iter().copied().take(MAX).collect();
+        return format!("{}, …", shown.join(", "));
+    }
+    match names {
         [] => String::new(),
         [one] => (*one).to_string(),
-        [init @ .., last] => {
-            let more = if names.len() > MAX { ", …" } else { "" };
-            format!("{}{more} or {last}", init.join(", "))
-        }
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }
 
@@ -112,7 +116,10 @@ fn found_token(text: &str, pos: usize) -> (usize, usize, String) {
         return (start, start, "end of input".to_string());
     };
     if first == '"' {
-        let len = rest.get(1..).and_then(|r| r.find(['"', '\n'])).map_or(rest.len(), |n| n + 2);
+        let len = rest
+            .get(1..)
+            .and_then(|r| r.find(['"', '\n']))
+            .map_or(rest.len(), |n| n + 2);
         return (start, start + len.min(rest.len()), "a string".to_string());
     }
     let word_len = rest
@@ -140,7 +147,9 @@ fn found_token(text: &str, pos: usize) -> (usize, usize, String) {
 pub fn rule_description(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         Rule::EOI => "end of input",
-        Rule::file | Rule::single_item | Rule::single_scheme_member | Rule::single_condition => return None,
+        Rule::file | Rule::single_item | Rule::single_scheme_member | Rule::single_condition => {
+            return None;
+        }
         Rule::item_recovery | Rule::member_recovery => return None,
         // Silent rules: never reported as expected tokens.
         Rule::WHITESPACE

@@ -48,7 +48,11 @@ pub fn parse_file(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> as
 }
 
 /// Parses the text of one condition on its own (used by tests and tools).
-pub fn parse_condition(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> Option<ast::Expr> {
+pub fn parse_condition(
+    file: FileId,
+    text: &str,
+    diagnostics: &mut Diagnostics,
+) -> Option<ast::Expr> {
     if let Some(d) = prescan::check_depth(file, text) {
         diagnostics.push(d);
         return None;
@@ -57,7 +61,9 @@ pub fn parse_condition(file: FileId, text: &str, diagnostics: &mut Diagnostics) 
     match PolicyParser::parse(Rule::single_condition, text) {
         Ok(mut pairs) => {
             let pair = pairs.next()?.into_inner().next()?;
-            build::Builder::new(file, text, 0, diagnostics).expr(pair).ok()
+            build::Builder::new(file, text, 0, diagnostics)
+                .expr(pair)
+                .ok()
         }
         Err(err) => {
             diagnostics.push(error::from_pest(file, text, 0, &err, None));

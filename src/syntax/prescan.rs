@@ -23,7 +23,9 @@ pub fn check_depth(file: FileId, text: &str) -> Option<Diagnostic> {
                 continue;
             }
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                i = skip_until(bytes, i + 2, b"*/").saturating_add(2).min(bytes.len());
+                i = skip_until(bytes, i + 2, b"*/")
+                    .saturating_add(2)
+                    .min(bytes.len());
                 continue;
             }
             b'"' => {
@@ -36,10 +38,8 @@ pub fn check_depth(file: FileId, text: &str) -> Option<Diagnostic> {
                     return Some(d);
                 }
             }
-            b')' | b']' | b'}' => {
-                if levels.len() > 1 {
-                    nots -= levels.pop().unwrap_or(0);
-                }
+            b')' | b']' | b'}' if levels.len() > 1 => {
+                nots -= levels.pop().unwrap_or(0);
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let end = bytes
@@ -145,7 +145,12 @@ mod tests {
 
     #[test]
     fn brackets_in_strings_and_comments_are_ignored() {
-        let text = format!("\"{}\" // {}\n/* {} */", "(".repeat(500), "{".repeat(500), "[".repeat(500));
+        let text = format!(
+            "\"{}\" // {}\n/* {} */",
+            "(".repeat(500),
+            "{".repeat(500),
+            "[".repeat(500)
+        );
         assert!(check_depth(FileId(0), &text).is_none());
     }
 }

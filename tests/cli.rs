@@ -1,0 +1,241 @@
+//! The binary end to end: exit codes, stdout and stderr.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn labelc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("labelc-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn reference_policies_check_clean() {
+    let out = labelc(&["check", "policies/"]);
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "diagnostics on clean policies: {stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("ccl@2026-04"), "{stdout}");
+    assert!(stdout.contains("0 errors, 0 warnings"), "{stdout}");
+    assert!(
+        stdout.contains("pending ("),
+        "pending items are listed: {stdout}"
+    );
+    // And with warnings denied.
+    assert_eq!(
+        labelc(&["check", "--deny-warnings", "policies/"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+/// Applies `from → to` to the text, failing loudly if `from` is not there.
+fn mutate(text: &mut String, from: &str, to: &str) {
+    assert!(
+        text.contains(from),
+        "the reference policy no longer contains {from:?}"
+    );
+    *text = text.replacen(from, to, 1);
+}
+
+#[test]
+fn three_unrelated_mistakes_are_all_reported() {
+    let dir = scratch("three");
+    let mut policy =
+        std::fs::read_to_string(root().join("policies/ccl/ccl-2026-04.policy")).unwrap();
+    mutate(
+        &mut policy,
+        "condition filing.current",
+        "condition filing.current ==",
+    );
+    mutate(
+        &mut policy,
+        "require CCL-3.1, CCL-3.2",
+        "require CCL-3.1, CCL-3.3",
+    );
+    mutate(
+        &mut policy,
+        "condition security_parameters.protected",
+        "condition security_parameters.protected == \"yes\"",
+    );
+    std::fs::write(dir.join("ccl.policy"), policy).unwrap();
+    let vocabulary = root().join("policies/vocabulary");
+    let out = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args(["check", "--format", "json"])
+        .arg(&vocabulary)
+        .arg(dir.join("ccl.policy"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    // Errors only: the wrong `require` also leaves `CCL-3.2` in no level, a true warning.
+    let diagnostics: Vec<&serde_json::Value> = diagnostics
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "labelc::syntax::unexpected",
+            "labelc::check::type_mismatch",
+            "labelc::resolve::unknown_criterion"
+        ],
+        "in source order"
+    );
+    assert_eq!(report["errors"], 3);
+    for d in &diagnostics {
+        assert!(d["line"].as_u64().unwrap() > 0);
+        assert!(d["help"].as_str().is_some_and(|h| !h.is_empty()));
+        assert!(d["span"]["end"].as_u64() >= d["span"]["start"].as_u64());
+    }
+    assert!(
+        diagnostics[2]["help"].as_str().unwrap().contains("CCL-3.2"),
+        "did you mean"
+    );
+
+    // The human rendering carries the same three.
+    let human = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args(["check"])
+        .arg(&vocabulary)
+        .arg(dir.join("ccl.policy"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(1));
+    let stderr = text(&human.stderr);
+    for code in codes {
+        assert_eq!(stderr.matches(code).count(), 1, "{code} in {stderr}");
+    }
+    assert!(text(&human.stdout).contains("3 errors"));
+}
+
+#[test]
+fn json_output_parses_and_matches_the_human_output() {
+    let fixture = "tests/fixtures/check/type_mismatch.policy";
+    let json = labelc(&["check", "--format", "json", fixture]);
+    assert_eq!(json.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let human = labelc(&["check", fixture]);
+    let stderr = text(&human.stderr);
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    assert!(!diagnostics.is_empty());
+    for d in diagnostics {
+        for key in [
+            "code", "severity", "message", "file", "line", "column", "span", "labels", "help",
+        ] {
+            assert!(d.get(key).is_some(), "missing {key} in {d}");
+        }
+        assert!(stderr.contains(d["message"].as_str().unwrap()));
+        assert_eq!(d["file"], fixture);
+    }
+    assert_eq!(
+        report["errors"].as_u64().unwrap() as usize,
+        stderr.matches("  × ").count()
+    );
+}
+
+#[test]
+fn output_is_byte_identical_across_runs() {
+    let a = labelc(&["check", "--format", "json", "tests/fixtures", "policies"]);
+    let b = labelc(&["check", "--format", "json", "tests/fixtures", "policies"]);
+    assert_eq!(a.stdout, b.stdout);
+    assert!(!a.stdout.is_empty());
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let fixture = "tests/fixtures/check/unused_fact.policy";
+    let out = labelc(&["check", fixture]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).contains("labelc::check::unused_fact"));
+    assert_eq!(
+        labelc(&["check", "--deny-warnings", fixture]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn missing_file_is_a_clear_io_error() {
+    let out = labelc(&["check", "no/such/file.policy"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("`no/such/file.policy` does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"));
+}
+
+#[test]
+fn directory_without_policies_is_a_usage_error() {
+    let dir = scratch("empty");
+    let out = labelc(&["check", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("holds no `*.policy` files"));
+}
+
+#[test]
+fn no_paths_is_a_usage_error() {
+    assert_eq!(labelc(&["check"]).status.code(), Some(2));
+    assert_eq!(labelc(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args(["check", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = std::fs::read(root().join("tests/fixtures/ok/minimal.policy")).unwrap();
+    child.stdin.take().unwrap().write_all(&input).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("demo@1"));
+}
+
+#[test]
+fn help_documents_exit_codes() {
+    let out = labelc(&["check", "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    assert!(help.contains("Exit status"));
+    assert!(help.contains("--deny-warnings"));
+}

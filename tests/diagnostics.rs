@@ -1,0 +1,209 @@
+//! One fixture per diagnostic code: `tests/fixtures/<stage>/<kind>.policy`
+//! must report `labelc::<stage>::<kind>`; `tests/fixtures/ok/*.policy` must
+//! report nothing. Each fixture's rendered diagnostics are snapshotted
+//! (source + output), and the assertions below hold whatever the snapshot says.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::path::{Path, PathBuf};
+
+use labelc::diag::{Code, Severity, render_human};
+use labelc::source::SourceMap;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// Checks one fixture file as its own compilation, with a stable display name.
+fn check_fixture(path: &Path) -> (SourceMap, labelc::CheckOutcome) {
+    let name = path
+        .strip_prefix(env!("CARGO_MANIFEST_DIR"))
+        .unwrap()
+        .display()
+        .to_string();
+    let bytes = std::fs::read(path).unwrap();
+    let mut sources = SourceMap::new();
+    let (_, early) = sources.add_bytes(name, bytes);
+    let outcome = labelc::check_sources(&sources, early.into_iter().collect());
+    (sources, outcome)
+}
+
+/// The fixture each code is expected in, or `None` for codes whose input
+/// cannot be a small file (they are exercised in `tests/limits.rs`).
+fn fixture_for(code: Code) -> Option<PathBuf> {
+    match code {
+        Code::FileTooLarge | Code::TooManyItems => None,
+        // Reached only through a bug in labelc; there is no input for it.
+        Code::Internal => None,
+        _ => {
+            let mut parts = code.as_str().split("::").skip(1);
+            let stage = parts.next().unwrap();
+            let kind = parts.next().unwrap();
+            Some(fixtures().join(stage).join(format!("{kind}.policy")))
+        }
+    }
+}
+
+#[test]
+fn every_code_has_a_fixture_that_reports_it() {
+    let mut missing = Vec::new();
+    for &code in Code::ALL {
+        let Some(path) = fixture_for(code) else {
+            continue;
+        };
+        if !path.exists() {
+            missing.push(format!("{code}: no fixture at {}", path.display()));
+            continue;
+        }
+        let (_, outcome) = check_fixture(&path);
+        let found = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == code)
+            .count();
+        if found == 0 {
+            let got: Vec<&str> = outcome
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            missing.push(format!("{code}: {} reports {got:?}", path.display()));
+        }
+        if code.severity() == Severity::Error {
+            assert!(
+                outcome.error_count() >= 1,
+                "{code}: fixture reports no error"
+            );
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "codes without a working fixture:\n{}",
+        missing.join("\n")
+    );
+}
+
+#[test]
+fn every_fixture_is_named_after_a_code() {
+    for stage in ["syntax", "resolve", "check"] {
+        for entry in std::fs::read_dir(fixtures().join(stage)).unwrap() {
+            let path = entry.unwrap().path();
+            let kind = path.file_stem().unwrap().to_str().unwrap();
+            let code = format!("labelc::{stage}::{kind}");
+            assert!(
+                Code::ALL.iter().any(|c| c.as_str() == code),
+                "{} names no diagnostic code",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_diagnostic_has_a_code_span_inside_its_file_and_help() {
+    insta::glob!("fixtures/**/*.policy", |path| {
+        let (sources, outcome) = check_fixture(path);
+        for d in &outcome.diagnostics {
+            let file = sources.get(d.span.file).unwrap();
+            assert!(
+                d.span.end as usize <= file.text.len(),
+                "{}: span past the end",
+                d.code
+            );
+            assert!(d.span.start <= d.span.end);
+            assert!(
+                file.text.is_char_boundary(d.span.start as usize),
+                "{}: span not on a char boundary",
+                d.code
+            );
+            assert!(
+                d.help.as_deref().is_some_and(|h| !h.is_empty()),
+                "{}: no help",
+                d.code
+            );
+            assert!(
+                !d.message.ends_with('.'),
+                "{}: message ends with a period",
+                d.code
+            );
+            for label in &d.related {
+                let file = sources.get(label.span.file).unwrap();
+                assert!(label.span.end as usize <= file.text.len());
+            }
+        }
+    });
+}
+
+#[test]
+fn ok_fixtures_report_nothing() {
+    insta::glob!("fixtures/ok/*.policy", |path| {
+        let (_, outcome) = check_fixture(path);
+        assert!(
+            outcome.diagnostics.is_empty(),
+            "{}: {:?}",
+            path.display(),
+            outcome.diagnostics
+        );
+    });
+}
+
+#[test]
+fn rendered_diagnostics() {
+    insta::glob!("fixtures/{syntax,resolve,check}/*.policy", |path| {
+        let (sources, outcome) = check_fixture(path);
+        assert!(
+            !outcome.diagnostics.is_empty(),
+            "{}: nothing reported",
+            path.display()
+        );
+        let source = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+        let rendered = render_human(&outcome.diagnostics, &sources, false, 100);
+        let codes: Vec<&str> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
+        insta::assert_snapshot!(format!(
+            "{source}\n----- {} error(s), {} warning(s): {codes:?}\n{rendered}",
+            outcome.error_count(),
+            outcome.warning_count()
+        ));
+    });
+}
+
+#[test]
+fn diagnostics_are_sorted_by_file_and_position() {
+    insta::glob!("fixtures/**/*.policy", |path| {
+        let (_, outcome) = check_fixture(path);
+        let keys: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .map(|d| (d.span.file, d.span.start))
+            .collect();
+        let mut sorted = keys.clone();
+        sorted.sort();
+        assert_eq!(keys, sorted);
+    });
+}
+
+#[test]
+fn docs_list_every_code() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/language.md"))
+            .unwrap();
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !docs.contains(&format!("`{c}`")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/language.md does not list {missing:?}"
+    );
+}
