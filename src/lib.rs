@@ -4,16 +4,20 @@
 //!
 //! ```text
 //! source files ─syntax─▶ ast (spans) ─resolve─▶ Model (names bound) ─check─▶ diagnostics + summary
+//!              ─rules::lower─▶ RuleSet (IR, serde) ─▶ compile (JSON) │ eval
 //! ```
 //!
-//! [`check_sources`] runs it over a [`SourceMap`]; the `labelc` binary is a thin
+//! [`check_sources`] and [`compile`] run it over a [`SourceMap`]; [`evaluate`]
+//! judges one product against a compiled scheme. The `labelc` binary is a thin
 //! layer over these functions.
 
 pub mod ast;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod eval;
 pub mod resolve;
+pub mod rules;
 pub mod source;
 pub mod span;
 pub mod syntax;
@@ -43,6 +47,33 @@ impl CheckOutcome {
 /// compilation. `early` holds diagnostics found while reading the files
 /// (not UTF-8, too large); such files are not parsed.
 pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcome {
+    analyze(sources, early, false).0
+}
+
+/// Checks `sources` and, when they have no errors, lowers them into a rule set.
+pub fn compile_sources(
+    sources: &SourceMap,
+    early: Vec<Diagnostic>,
+) -> (CheckOutcome, Option<rules::RuleSet>) {
+    analyze(sources, early, true)
+}
+
+/// Compiles `sources` into a rule set, or returns every diagnostic (sorted)
+/// when they have errors. Warnings do not stop compilation.
+pub fn compile(sources: &SourceMap) -> Result<rules::RuleSet, Vec<Diagnostic>> {
+    match compile_sources(sources, Vec::new()) {
+        (_, Some(rules)) => Ok(rules),
+        (outcome, None) => Err(outcome.diagnostics),
+    }
+}
+
+pub use eval::{Outcome, Product, evaluate};
+
+fn analyze(
+    sources: &SourceMap,
+    early: Vec<Diagnostic>,
+    lower: bool,
+) -> (CheckOutcome, Option<rules::RuleSet>) {
     let mut diagnostics = Diagnostics::new();
     let skip: Vec<span::FileId> = early.iter().map(|d| d.span.file).collect();
     diagnostics.extend(early);
@@ -54,10 +85,12 @@ pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcom
     let model = resolve::resolve(&files, &mut diagnostics);
     check::check(&model, &mut diagnostics);
     let summary = check::summarize(&model, sources);
-    CheckOutcome {
+    let rules = (lower && !diagnostics.has_errors()).then(|| rules::lower(&model, sources));
+    let outcome = CheckOutcome {
         diagnostics: diagnostics.into_sorted(),
         summary,
-    }
+    };
+    (outcome, rules)
 }
 
 /// Checks one policy given as text (for tests and embedding).

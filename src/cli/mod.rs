@@ -2,6 +2,9 @@
 //! `run` function returning an [`Exit`] code.
 
 pub mod check;
+pub mod compile;
+pub mod eval;
+pub mod schema;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -46,11 +49,25 @@ pub enum Command {
     /// the schemes, levels and pending items.
     #[command(after_help = EXIT_CODES)]
     Check(check::Args),
+    /// Compile policy files into a rule set (JSON, deterministic); nothing is
+    /// written when the input has errors.
+    #[command(after_help = EXIT_CODES)]
+    Compile(compile::Args),
+    /// Print the JSON Schema of the compiled rule set.
+    #[command(after_help = EXIT_CODES)]
+    Schema(schema::Args),
+    /// Judge products (JSON, or JSON Lines) against a scheme: the level each
+    /// reaches, the highest it could reach, and what the next level lacks.
+    #[command(after_help = EXIT_CODES)]
+    Eval(eval::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Compile(args) => compile::run(&args),
+        Command::Schema(args) => schema::run(&args),
+        Command::Eval(args) => eval::run(&args),
     }
 }
 
@@ -105,6 +122,32 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
 /// Whether to colour what goes to stderr.
 pub fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+/// Writes `bytes` to `path` atomically: into a temporary file in the same
+/// directory, synced, then renamed over `path`. An interrupted run leaves
+/// `path` as it was.
+pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut file = std::fs::File::create(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result
 }
 
 /// Prints a usage or I/O error and returns exit 2.

@@ -169,6 +169,20 @@ impl<'a> Builder<'a> {
         Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
+    /// The span from the start of `pair` to the end of its last inner pair: a
+    /// non-atomic rule's own span also covers whitespace and comments skipped
+    /// after an optional part that did not match.
+    fn tight_span(&self, pair: &Pair<'_, Rule>) -> Span {
+        let outer = self.span(pair);
+        match pair.clone().into_inner().last() {
+            Some(last) => Span {
+                end: self.span(&last).end,
+                ..outer
+            },
+            None => outer,
+        }
+    }
+
     fn malformed(&self, pair: &Pair<'_, Rule>) -> Malformed {
         Malformed(self.span(pair))
     }
@@ -993,7 +1007,7 @@ impl<'a> Builder<'a> {
     // ------------------------------------------------------------ conditions
 
     pub fn expr(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut operands = Vec::new();
         for child in children(pair) {
             operands.push(self.and_expr(child)?);
@@ -1002,7 +1016,7 @@ impl<'a> Builder<'a> {
     }
 
     fn and_expr(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut operands = Vec::new();
         for child in children(pair) {
             operands.push(self.unary(child)?);
@@ -1011,7 +1025,7 @@ impl<'a> Builder<'a> {
     }
 
     fn unary(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut nots = Vec::new();
         let mut operand = None;
         for child in pair.into_inner() {
@@ -1050,7 +1064,7 @@ impl<'a> Builder<'a> {
     }
 
     fn predicate(&mut self, pair: Pair<'_, Rule>) -> Built<Expr> {
-        let span = self.span(&pair);
+        let span = self.tight_span(&pair);
         let mut parts = children(pair);
         let fact_pair = parts.next().ok_or(Malformed(span))?;
         let fact = self.ident(&fact_pair);

@@ -1,0 +1,295 @@
+//! `labelc eval PATH... --scheme ID --facts FILE|-`: judge products.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, BufWriter, Read, Write};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{Exit, Format, color_stderr, load, usage_error};
+use crate::compile_sources;
+use crate::diag::render_human;
+use crate::eval::{Outcome, Program, parse_date, render_explanation, select_scheme};
+use crate::rules::RuleSet;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files or directories, or one compiled rule set (`*.json` from `labelc compile`).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// The scheme to judge against: `id@version`, or `id` for the version in force on the assessment date.
+    #[arg(long)]
+    pub scheme: String,
+    /// Products: one JSON object, or JSON Lines (one product per line); `-` reads standard input.
+    #[arg(long, value_name = "FILE")]
+    pub facts: PathBuf,
+    /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// A short report per product, and (in JSON) every criterion's outcome.
+    #[arg(long)]
+    pub explain: bool,
+    /// How to print results: one line or report per product (human), or one JSON object per line (json).
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Loads a rule set: a compiled JSON file, or policy sources compiled now.
+pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
+    if let [single] = paths
+        && single.extension().is_some_and(|e| e == "json")
+    {
+        let bytes = std::fs::read(single)
+            .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", single.display())))?;
+        return serde_json::from_slice(&bytes).map_err(|e| {
+            eprintln!(
+                "error: `{}` is not a labelc rule set: {e}",
+                single.display()
+            );
+            Exit::Failure
+        });
+    }
+    let (sources, early) = load(paths).map_err(|m| usage_error(&m))?;
+    let (outcome, rules) = compile_sources(&sources, early);
+    eprint!(
+        "{}",
+        render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
+    );
+    rules.ok_or_else(|| {
+        eprintln!(
+            "error: {} error(s) in the policies; nothing was evaluated",
+            outcome.error_count()
+        );
+        Exit::Failure
+    })
+}
+
+#[derive(Serialize)]
+struct LineError<'a> {
+    line: usize,
+    error: &'a str,
+}
+
+struct Run<'p, 'r, W: Write> {
+    program: &'p Program<'r>,
+    args: &'p Args,
+    out: W,
+    titles: BTreeMap<i64, String>,
+    counts: BTreeMap<Option<i64>, usize>,
+    products: usize,
+    errors: usize,
+}
+
+impl<W: Write> Run<'_, '_, W> {
+    fn one(&mut self, line: Option<usize>, text: Result<&str, String>) -> std::io::Result<()> {
+        self.products += 1;
+        let result = text.and_then(|t| {
+            if t.trim().is_empty() {
+                Err("empty line: expected a product object".to_string())
+            } else {
+                self.program
+                    .evaluate_json_with(t, self.args.explain)
+                    .map_err(|e| e.0)
+            }
+        });
+        match result {
+            Ok(mut outcome) => {
+                outcome.line = line;
+                *self.counts.entry(outcome.level).or_default() += 1;
+                self.write_outcome(&outcome)
+            }
+            Err(message) => {
+                self.errors += 1;
+                self.write_error(line.unwrap_or(1), &message)
+            }
+        }
+    }
+
+    fn write_outcome(&mut self, outcome: &Outcome) -> std::io::Result<()> {
+        match (self.args.format, self.args.explain) {
+            (Format::Json, _) => {
+                serde_json::to_writer(&mut self.out, outcome).map_err(std::io::Error::other)?;
+                self.out.write_all(b"\n")
+            }
+            (Format::Human, true) => {
+                writeln!(self.out, "{}", render_explanation(outcome, &self.titles))
+            }
+            (Format::Human, false) => {
+                let level = outcome.level.map_or("none".to_string(), |l| l.to_string());
+                let reachable = outcome
+                    .reachable
+                    .map_or("none".to_string(), |l| l.to_string());
+                let next = match &outcome.next {
+                    None => "every level met".to_string(),
+                    Some(n) => format!(
+                        "level {}: {} failing, {} unknown",
+                        n.rank,
+                        n.failing.len(),
+                        n.unknown.len() + n.groups.len()
+                    ),
+                };
+                writeln!(
+                    self.out,
+                    "{}: level {level} (reachable {reachable}); {next}",
+                    outcome.id
+                )
+            }
+        }
+    }
+
+    fn write_error(&mut self, line: usize, message: &str) -> std::io::Result<()> {
+        match self.args.format {
+            Format::Json => {
+                serde_json::to_writer(
+                    &mut self.out,
+                    &LineError {
+                        line,
+                        error: message,
+                    },
+                )
+                .map_err(std::io::Error::other)?;
+                self.out.write_all(b"\n")
+            }
+            Format::Human => writeln!(self.out, "line {line}: error: {message}"),
+        }
+    }
+}
+
+fn decode(bytes: &[u8]) -> Result<&str, String> {
+    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 (byte {})", e.valid_up_to()))
+}
+
+pub fn run(args: &Args) -> Exit {
+    let as_of = match &args.as_of {
+        Some(text) => match parse_date(text) {
+            Some(d) => d,
+            None => {
+                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"));
+            }
+        },
+        None => jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date(),
+    };
+    let rules = match load_rules(&args.paths) {
+        Ok(rules) => rules,
+        Err(exit) => return exit,
+    };
+    let index = match select_scheme(&rules, &args.scheme, as_of) {
+        Ok(i) => i,
+        Err(message) => return usage_error(&message),
+    };
+    let program = match Program::new(&rules, index, as_of) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: the rule set cannot be evaluated: {e}");
+            return Exit::Failure;
+        }
+    };
+    if !args.scheme.contains('@')
+        && rules
+            .schemes
+            .iter()
+            .filter(|s| s.id == program.scheme.id)
+            .count()
+            > 1
+    {
+        eprintln!(
+            "note: `{}` means `{}` on {as_of}: the version in force then (pin one with `--scheme {}`)",
+            args.scheme,
+            program.scheme.key(),
+            program.scheme.key()
+        );
+    }
+    let input: Box<dyn Read> = if args.facts.as_os_str() == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        match std::fs::File::open(&args.facts) {
+            Ok(f) => Box::new(f),
+            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", args.facts.display())),
+        }
+    };
+    let mut input = BufReader::with_capacity(1 << 16, input);
+    let stdout = std::io::stdout();
+    let mut run = Run {
+        program: &program,
+        args,
+        out: BufWriter::with_capacity(1 << 16, stdout.lock()),
+        titles: program
+            .levels
+            .iter()
+            .filter_map(|l| l.level.title.clone().map(|t| (l.level.rank, t)))
+            .collect(),
+        counts: BTreeMap::new(),
+        products: 0,
+        errors: 0,
+    };
+    match stream(&mut input, &mut run) {
+        Ok(lines) => {
+            if run.out.flush().is_err() {
+                return Exit::Usage;
+            }
+            if lines {
+                let levels: Vec<String> = run
+                    .counts
+                    .iter()
+                    .map(|(l, n)| {
+                        format!(
+                            "{}: {n}",
+                            l.map_or("no level".to_string(), |l| format!("level {l}"))
+                        )
+                    })
+                    .collect();
+                eprintln!(
+                    "{} products against {} as of {as_of}: {}; {} error(s)",
+                    run.products,
+                    program.scheme.key(),
+                    if levels.is_empty() {
+                        "none evaluated".to_string()
+                    } else {
+                        levels.join(", ")
+                    },
+                    run.errors
+                );
+            }
+            if run.errors > 0 {
+                Exit::Failure
+            } else {
+                Exit::Success
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        Err(e) => usage_error(&format!("cannot read or write: {e}")),
+    }
+}
+
+/// Reads products: JSON Lines when the first line is a whole JSON value,
+/// otherwise the whole input as one object. Returns whether it was JSON Lines.
+fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::io::Result<bool> {
+    let mut line = Vec::with_capacity(4096);
+    if input.read_until(b'\n', &mut line)? == 0 {
+        return Ok(false);
+    }
+    let first_is_whole = match decode(&line) {
+        Ok(text) => !serde_json::from_str::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof()),
+        Err(_) => true,
+    };
+    if !first_is_whole {
+        input.read_to_end(&mut line)?;
+        let text = std::str::from_utf8(&line)
+            .map_err(|e| format!("the input is not UTF-8 (byte {})", e.valid_up_to()));
+        run.one(None, text)?;
+        return Ok(false);
+    }
+    let mut number = 1;
+    loop {
+        run.one(Some(number), decode(&line))?;
+        line.clear();
+        if input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(true);
+        }
+        number += 1;
+    }
+}

@@ -1,0 +1,195 @@
+//! Evaluation: judges products against one scheme version of a compiled
+//! rule set, with three-valued (Kleene) logic. A condition over a missing
+//! fact is `unknown`; each criterion ends as pass, fail, unknown, credited
+//! or not_applicable; a product reaches level L when every level up to L is
+//! met, and could still reach the highest level none of whose criteria fails.
+
+mod product;
+mod program;
+mod report;
+mod run;
+
+use jiff::civil::Date;
+
+pub use product::{CategoryField, Product, Record, RecordSeed, Val};
+pub use program::{Program, RuleSetError, parse_date};
+pub use report::{
+    CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict, render_explanation,
+};
+
+/// A problem with one product: it is reported in place of its result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProductError(pub String);
+
+impl std::fmt::Display for ProductError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for ProductError {}
+
+/// Why `evaluate` could not produce an outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EvalError {
+    /// The scheme is not in the rule set, or the rule set is not consistent.
+    RuleSet(String),
+    /// The product does not fit the rule set (a fact of the wrong type, an unknown category, …).
+    Product(String),
+}
+
+impl std::fmt::Display for EvalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EvalError::RuleSet(m) | EvalError::Product(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for EvalError {}
+
+/// Finds a scheme version in the rule set: `id@version`, or `id` for the
+/// version in force on `as_of` (the latest effective date not after
+/// `as_of`, drafts last; the latest version when none is in force yet).
+pub fn select_scheme(
+    rules: &crate::rules::RuleSet,
+    wanted: &str,
+    as_of: Date,
+) -> Result<usize, String> {
+    let (id, version) = match wanted.split_once('@') {
+        Some((id, v)) => (id, Some(v)),
+        None => (wanted, None),
+    };
+    let candidates: Vec<(usize, &crate::rules::Scheme)> = rules
+        .schemes
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.id == id)
+        .collect();
+    if candidates.is_empty() {
+        let ids: Vec<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
+        let hint = crate::diag::suggest(id, ids.iter().copied())
+            .map(|s| format!("; did you mean `{s}`?"))
+            .unwrap_or_else(|| format!("; the rule set has {}", ids.join(", ")));
+        return Err(format!("no scheme `{id}` in the rule set{hint}"));
+    }
+    if let Some(version) = version {
+        return candidates
+            .iter()
+            .find(|(_, s)| s.version == version)
+            .map(|(i, _)| *i)
+            .ok_or_else(|| {
+                let versions: Vec<String> = candidates
+                    .iter()
+                    .map(|(_, s)| format!("`{}`", s.key()))
+                    .collect();
+                format!(
+                    "no version `{version}` of `{id}`; the rule set has {}",
+                    versions.join(", ")
+                )
+            });
+    }
+    let in_force = candidates
+        .iter()
+        .filter(|(_, s)| s.status != Some(crate::rules::SchemeStatus::Draft))
+        .filter_map(|(i, s)| {
+            let effective = s.effective.as_deref().and_then(parse_date)?;
+            (effective <= as_of).then_some((effective, *i))
+        })
+        .max();
+    // Schemes are sorted by natural version order, so the last is the latest.
+    match in_force {
+        Some((_, i)) => Ok(i),
+        None => candidates
+            .last()
+            .map(|(i, _)| *i)
+            .ok_or_else(|| format!("no scheme `{id}`")),
+    }
+}
+
+impl Program<'_> {
+    /// Reads one product from JSON text and judges it.
+    pub fn evaluate_json(&self, json: &str) -> Result<Outcome, ProductError> {
+        self.evaluate_json_with(json, false)
+    }
+
+    /// Like [`Program::evaluate_json`]; with `all`, the outcome lists every criterion.
+    pub fn evaluate_json_with(&self, json: &str, all: bool) -> Result<Outcome, ProductError> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: self }, &mut de)
+            .map_err(json_error)?;
+        de.end().map_err(json_error)?;
+        self.judge_with(&record, all)
+    }
+}
+
+/// Judges one product against `scheme` (`id` or `id@version`) of a rule set on `as_of`.
+///
+/// ```
+/// let policy = r#"
+/// fact password.unique: bool
+/// scheme demo@1 {
+///   title "Demo"
+///   category camera { title "Cameras" }
+///   criterion C-1 { title "Unique passwords" condition password.unique }
+///   level 1 { title "one star" require C-1 }
+/// }
+/// "#;
+/// let mut sources = labelc::source::SourceMap::new();
+/// sources.add("demo.policy", policy);
+/// let rules = labelc::compile(&sources).expect("the policy checks");
+/// let product: labelc::Product = serde_json::from_str(
+///     r#"{"id": "cam-1", "category": "camera", "facts": {"password.unique": true}}"#,
+/// ).unwrap();
+/// let as_of = jiff::civil::date(2026, 11, 25);
+/// let outcome = labelc::evaluate(&rules, "demo", &product, as_of).unwrap();
+/// assert_eq!(outcome.level, Some(1));
+/// ```
+pub fn evaluate(
+    rules: &crate::rules::RuleSet,
+    scheme: &str,
+    product: &Product,
+    as_of: Date,
+) -> Result<Outcome, EvalError> {
+    let index = select_scheme(rules, scheme, as_of).map_err(EvalError::RuleSet)?;
+    let program = Program::new(rules, index, as_of).map_err(|e| EvalError::RuleSet(e.0))?;
+    let value = serde_json::to_value(product).map_err(|e| EvalError::Product(e.to_string()))?;
+    let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: &program }, &value)
+        .map_err(|e| EvalError::Product(e.to_string()))?;
+    program.judge(&record).map_err(|e| EvalError::Product(e.0))
+}
+
+/// A JSON error for one product: serde_json's message without its "at line 1
+/// column N" (the caller knows the line), with the column kept.
+fn json_error(e: serde_json::Error) -> ProductError {
+    let text = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = text.strip_suffix(&suffix).unwrap_or(&text);
+    let kind = match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
+            "malformed JSON: "
+        }
+        _ => "",
+    };
+    if e.line() == 0 {
+        ProductError(format!("{kind}{message}"))
+    } else if e.line() == 1 {
+        ProductError(format!("{kind}{message} (column {})", e.column()))
+    } else {
+        ProductError(format!(
+            "{kind}{message} (line {}, column {})",
+            e.line(),
+            e.column()
+        ))
+    }
+}
+
+/// `scheme:level`, `scheme@version:level` or `scheme:criterion`.
+pub(crate) fn split_holding(holding: &str) -> Option<(&str, Option<&str>, &str)> {
+    let (scheme, what) = holding.split_once(':')?;
+    let (id, version) = match scheme.split_once('@') {
+        Some((id, v)) => (id, Some(v)),
+        None => (scheme, None),
+    };
+    Some((id, version, what))
+}

@@ -1,0 +1,530 @@
+//! A scheme version of a rule set prepared for evaluation: fact names
+//! resolved to slots, literals typed, categories and criteria indexed, so
+//! that judging a product does no name lookups per criterion.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::rules::{
+    AppliesTo, Comparison, Condition, Credit, Direction, FactType, Literal, RecognitionStatus,
+    RuleSet, Scheme,
+};
+
+/// Why a rule set cannot be evaluated: it was edited by hand or comes from
+/// another version of labelc.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleSetError(pub String);
+
+impl std::fmt::Display for RuleSetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for RuleSetError {}
+
+fn bad(message: impl Into<String>) -> RuleSetError {
+    RuleSetError(message.into())
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SlotType {
+    Bool,
+    Int,
+    Decimal,
+    String,
+    Date,
+    Set,
+    Enum,
+}
+
+/// One fact of the rule set, as evaluation sees it.
+#[derive(Debug)]
+pub struct Slot<'r> {
+    pub name: &'r str,
+    pub ty: SlotType,
+    /// Enumeration values, by name (empty for other types).
+    pub values: HashMap<&'r str, u32>,
+    pub value_names: Vec<&'r str>,
+}
+
+#[derive(Debug)]
+pub struct Node<'r> {
+    pub kind: Kind<'r>,
+    pub text: &'r str,
+}
+
+#[derive(Debug)]
+pub enum Kind<'r> {
+    And(Vec<Node<'r>>),
+    Or(Vec<Node<'r>>),
+    Not(Box<Node<'r>>),
+    IsTrue(u32),
+    Present(u32),
+    Bool(u32, bool, bool),
+    Int(u32, Comparison, i64),
+    Number(u32, Comparison, f64),
+    Str(u32, bool, &'r str),
+    Enum(u32, bool, u32),
+    Date(u32, Comparison, Date),
+    /// `negated`, then the allowed values.
+    InStr(u32, bool, Vec<&'r str>),
+    InEnum(u32, bool, Vec<u32>),
+    InNumber(u32, bool, Vec<f64>),
+    InDate(u32, bool, Vec<Date>),
+    InBool(u32, bool, Vec<bool>),
+    Contains(u32, &'r str),
+    Subset(u32, Vec<&'r str>),
+    Superset(u32, Vec<&'r str>),
+    /// The date lies in `lo..=hi`.
+    Between(u32, Date, Date),
+}
+
+#[derive(Debug)]
+pub struct CompiledCriterion<'r> {
+    pub criterion: &'r crate::rules::Criterion,
+    /// Category indices it applies to (descendants included); `None` for all.
+    pub applies: Option<Vec<bool>>,
+    /// Whether `as_of` lies in its validity window.
+    pub valid_now: bool,
+    pub condition: Option<Node<'r>>,
+}
+
+#[derive(Debug)]
+pub struct CompiledLevel<'r> {
+    pub level: &'r crate::rules::Level,
+    pub required: Vec<u32>,
+    pub groups: Vec<(i64, Vec<u32>)>,
+}
+
+#[derive(Debug)]
+pub struct CompiledRecognition<'r> {
+    pub recognition: &'r crate::rules::Recognition,
+    pub credits: Vec<u32>,
+    pub condition: Option<Node<'r>>,
+}
+
+/// A scheme version ready to judge products.
+#[derive(Debug)]
+pub struct Program<'r> {
+    pub rules: &'r RuleSet,
+    pub scheme: &'r Scheme,
+    pub as_of: Date,
+    pub slots: Vec<Slot<'r>>,
+    pub slot_by_name: HashMap<&'r str, u32>,
+    pub category_by_name: HashMap<&'r str, u32>,
+    pub criteria: Vec<CompiledCriterion<'r>>,
+    pub levels: Vec<CompiledLevel<'r>>,
+    /// Recognitions that credit this scheme version and are in effect at `as_of`.
+    pub recognitions: Vec<CompiledRecognition<'r>>,
+}
+
+pub fn parse_date(s: &str) -> Option<Date> {
+    let mut parts = s.split('-');
+    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
+        return None;
+    }
+    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
+}
+
+fn optional_date(s: &Option<String>, what: &str) -> Result<Option<Date>, RuleSetError> {
+    match s {
+        None => Ok(None),
+        Some(s) => parse_date(s)
+            .map(Some)
+            .ok_or_else(|| bad(format!("{what}: `{s}` is not a date"))),
+    }
+}
+
+fn in_window(as_of: Date, from: Option<Date>, until: Option<Date>) -> bool {
+    from.is_none_or(|f| f <= as_of) && until.is_none_or(|u| as_of <= u)
+}
+
+impl<'r> Program<'r> {
+    /// Prepares `scheme` (an index into `rules.schemes`) for evaluation on `as_of`.
+    pub fn new(
+        rules: &'r RuleSet,
+        scheme: usize,
+        as_of: Date,
+    ) -> Result<Program<'r>, RuleSetError> {
+        if rules.format != crate::rules::FORMAT {
+            return Err(bad(format!(
+                "the rule set's format is `{}`; this labelc reads `{}`",
+                rules.format,
+                crate::rules::FORMAT
+            )));
+        }
+        let scheme = rules
+            .schemes
+            .get(scheme)
+            .ok_or_else(|| bad("no such scheme"))?;
+        let mut slots = Vec::with_capacity(rules.facts.len());
+        let mut slot_by_name = HashMap::new();
+        for (i, fact) in rules.facts.iter().enumerate() {
+            let index = u32::try_from(i).map_err(|_| bad("too many facts"))?;
+            let (ty, value_names) = match &fact.ty {
+                FactType::Bool => (SlotType::Bool, Vec::new()),
+                FactType::Int => (SlotType::Int, Vec::new()),
+                FactType::Decimal => (SlotType::Decimal, Vec::new()),
+                FactType::String => (SlotType::String, Vec::new()),
+                FactType::Date => (SlotType::Date, Vec::new()),
+                FactType::StringSet => (SlotType::Set, Vec::new()),
+                FactType::Enum { values } => {
+                    (SlotType::Enum, values.iter().map(String::as_str).collect())
+                }
+            };
+            let values = value_names
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (*v, u32::try_from(i).unwrap_or(u32::MAX)))
+                .collect();
+            if slot_by_name.insert(fact.name.as_str(), index).is_some() {
+                return Err(bad(format!("fact `{}` appears twice", fact.name)));
+            }
+            slots.push(Slot {
+                name: &fact.name,
+                ty,
+                values,
+                value_names,
+            });
+        }
+
+        let mut category_by_name = HashMap::new();
+        let mut parents: Vec<Option<u32>> = Vec::new();
+        for (i, category) in scheme.categories.iter().enumerate() {
+            let index = u32::try_from(i).map_err(|_| bad("too many categories"))?;
+            category_by_name.insert(category.id.as_str(), index);
+            let parent = match &category.parent {
+                None => None,
+                Some(p) => Some(*category_by_name.get(p.as_str()).ok_or_else(|| {
+                    bad(format!(
+                        "category `{}` names an unknown parent `{p}`",
+                        category.id
+                    ))
+                })?),
+            };
+            parents.push(parent);
+        }
+
+        let mut program = Program {
+            rules,
+            scheme,
+            as_of,
+            slots,
+            slot_by_name,
+            category_by_name,
+            criteria: Vec::new(),
+            levels: Vec::new(),
+            recognitions: Vec::new(),
+        };
+
+        let mut criterion_index = HashMap::new();
+        for (i, criterion) in scheme.criteria.iter().enumerate() {
+            criterion_index.insert(
+                criterion.id.as_str(),
+                u32::try_from(i).map_err(|_| bad("too many criteria"))?,
+            );
+            let applies = match &criterion.applies_to {
+                AppliesTo::All => None,
+                AppliesTo::Categories { ids } => {
+                    let mut listed = vec![false; parents.len()];
+                    for id in ids {
+                        let at = program.category_by_name.get(id.as_str()).ok_or_else(|| {
+                            bad(format!(
+                                "criterion `{}` applies to unknown category `{id}`",
+                                criterion.id
+                            ))
+                        })?;
+                        if let Some(slot) = listed.get_mut(*at as usize) {
+                            *slot = true;
+                        }
+                    }
+                    // A category is covered when it or an ancestor is listed (parents come first).
+                    let mut covered = listed.clone();
+                    for i in 0..parents.len() {
+                        let inherited = parents
+                            .get(i)
+                            .copied()
+                            .flatten()
+                            .and_then(|p| covered.get(p as usize).copied())
+                            .unwrap_or(false);
+                        if let Some(c) = covered.get_mut(i) {
+                            *c |= inherited;
+                        }
+                    }
+                    Some(covered)
+                }
+            };
+            let from = optional_date(&criterion.valid_from, &criterion.id)?;
+            let until = optional_date(&criterion.valid_until, &criterion.id)?;
+            let condition = match &criterion.condition {
+                Some(c) => Some(program.compile(c, 0)?),
+                None => None,
+            };
+            program.criteria.push(CompiledCriterion {
+                criterion,
+                applies,
+                valid_now: in_window(as_of, from, until),
+                condition,
+            });
+        }
+        let lookup = |id: &String| {
+            criterion_index
+                .get(id.as_str())
+                .copied()
+                .ok_or_else(|| bad(format!("unknown criterion `{id}` in `{}`", scheme.key())))
+        };
+        let mut levels: Vec<&crate::rules::Level> = scheme.levels.iter().collect();
+        levels.sort_by_key(|l| l.rank);
+        for level in levels {
+            let required = level
+                .requires_all
+                .iter()
+                .map(lookup)
+                .collect::<Result<_, _>>()?;
+            let groups = level
+                .at_least_all
+                .iter()
+                .map(|g| Ok((g.k, g.of.iter().map(lookup).collect::<Result<_, _>>()?)))
+                .collect::<Result<_, RuleSetError>>()?;
+            program.levels.push(CompiledLevel {
+                level,
+                required,
+                groups,
+            });
+        }
+        for recognition in &rules.recognitions {
+            let in_effect = recognition.to.scheme == scheme.id
+                && recognition.to.version == scheme.version
+                && recognition.credit != Credit::None
+                && recognition.status != RecognitionStatus::Proposed
+                && in_window(
+                    as_of,
+                    optional_date(&recognition.valid_from, &recognition.id)?,
+                    optional_date(&recognition.valid_until, &recognition.id)?,
+                );
+            if !in_effect {
+                continue;
+            }
+            let credits = recognition
+                .credits
+                .iter()
+                .map(lookup)
+                .collect::<Result<_, _>>()?;
+            let condition = match &recognition.condition {
+                Some(c) => Some(program.compile(c, 0)?),
+                None => None,
+            };
+            program.recognitions.push(CompiledRecognition {
+                recognition,
+                credits,
+                condition,
+            });
+        }
+        Ok(program)
+    }
+
+    fn slot(&self, fact: &crate::rules::FactRef) -> Result<(u32, &Slot<'r>), RuleSetError> {
+        let slot = self
+            .slots
+            .get(fact.slot as usize)
+            .filter(|s| s.name == fact.name)
+            .ok_or_else(|| bad(format!("fact `{}` has no slot {}", fact.name, fact.slot)))?;
+        Ok((fact.slot, slot))
+    }
+
+    fn date_literal(&self, value: &Literal, text: &str) -> Result<Date, RuleSetError> {
+        match value {
+            Literal::Date(d) => {
+                parse_date(d).ok_or_else(|| bad(format!("`{text}`: `{d}` is not a date")))
+            }
+            Literal::AssessmentDate => Ok(self.as_of),
+            _ => Err(bad(format!(
+                "`{text}`: a date fact compared with a non-date"
+            ))),
+        }
+    }
+
+    /// Compiles a condition; `depth` bounds recursion on hand-written input.
+    fn compile(&self, condition: &'r Condition, depth: usize) -> Result<Node<'r>, RuleSetError> {
+        if depth > 256 {
+            return Err(bad("a condition is nested too deeply"));
+        }
+        let text = condition.text();
+        let mismatch = |what: &str| bad(format!("`{text}`: {what}"));
+        let kind = match condition {
+            Condition::And { args, .. } => Kind::And(
+                args.iter()
+                    .map(|a| self.compile(a, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Condition::Or { args, .. } => Kind::Or(
+                args.iter()
+                    .map(|a| self.compile(a, depth + 1))
+                    .collect::<Result<_, _>>()?,
+            ),
+            Condition::Not { arg, .. } => Kind::Not(Box::new(self.compile(arg, depth + 1)?)),
+            Condition::IsTrue { fact, .. } => {
+                let (slot, info) = self.slot(fact)?;
+                if info.ty != SlotType::Bool {
+                    return Err(mismatch("not a bool fact"));
+                }
+                Kind::IsTrue(slot)
+            }
+            Condition::Present { fact, .. } => Kind::Present(self.slot(fact)?.0),
+            Condition::Compare {
+                fact,
+                comparison,
+                value,
+                ..
+            } => {
+                let (slot, info) = self.slot(fact)?;
+                let equality = |c: &Comparison| match c {
+                    Comparison::Eq => Ok(true),
+                    Comparison::Ne => Ok(false),
+                    _ => Err(mismatch("only == and != apply")),
+                };
+                match (info.ty, value) {
+                    (SlotType::Bool, Literal::Bool(b)) => {
+                        Kind::Bool(slot, equality(comparison)?, *b)
+                    }
+                    (SlotType::Int, Literal::Int(i)) => Kind::Int(slot, *comparison, *i),
+                    (SlotType::Decimal, Literal::Int(i)) => {
+                        Kind::Number(slot, *comparison, *i as f64)
+                    }
+                    (SlotType::Int | SlotType::Decimal, Literal::Decimal(d)) => {
+                        Kind::Number(slot, *comparison, *d)
+                    }
+                    (SlotType::String, Literal::String(s)) => {
+                        Kind::Str(slot, equality(comparison)?, s)
+                    }
+                    (SlotType::Enum, Literal::Enum(v)) => {
+                        let index = info.values.get(v.as_str()).ok_or_else(|| {
+                            mismatch(&format!("`{v}` is not a value of `{}`", fact.name))
+                        })?;
+                        Kind::Enum(slot, equality(comparison)?, *index)
+                    }
+                    (SlotType::Date, value) => {
+                        Kind::Date(slot, *comparison, self.date_literal(value, text)?)
+                    }
+                    _ => return Err(mismatch("the value does not fit the fact's type")),
+                }
+            }
+            Condition::In {
+                fact,
+                values,
+                negated,
+                ..
+            } => {
+                let (slot, info) = self.slot(fact)?;
+                let wrong = || mismatch("a listed value does not fit the fact's type");
+                match info.ty {
+                    SlotType::String => Kind::InStr(
+                        slot,
+                        *negated,
+                        values
+                            .iter()
+                            .map(|v| match v {
+                                Literal::String(s) => Ok(s.as_str()),
+                                _ => Err(wrong()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    SlotType::Enum => Kind::InEnum(
+                        slot,
+                        *negated,
+                        values
+                            .iter()
+                            .map(|v| match v {
+                                Literal::Enum(s) => {
+                                    info.values.get(s.as_str()).copied().ok_or_else(wrong)
+                                }
+                                _ => Err(wrong()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    SlotType::Int | SlotType::Decimal => Kind::InNumber(
+                        slot,
+                        *negated,
+                        values
+                            .iter()
+                            .map(|v| match v {
+                                Literal::Int(i) => Ok(*i as f64),
+                                Literal::Decimal(d) => Ok(*d),
+                                _ => Err(wrong()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    SlotType::Date => Kind::InDate(
+                        slot,
+                        *negated,
+                        values
+                            .iter()
+                            .map(|v| self.date_literal(v, text))
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    SlotType::Bool => Kind::InBool(
+                        slot,
+                        *negated,
+                        values
+                            .iter()
+                            .map(|v| match v {
+                                Literal::Bool(b) => Ok(*b),
+                                _ => Err(wrong()),
+                            })
+                            .collect::<Result<_, _>>()?,
+                    ),
+                    SlotType::Set => return Err(mismatch("`in` does not apply to a set")),
+                }
+            }
+            Condition::Contains { fact, value, .. } => {
+                let (slot, info) = self.slot(fact)?;
+                if info.ty != SlotType::Set {
+                    return Err(mismatch("not a set fact"));
+                }
+                Kind::Contains(slot, value)
+            }
+            Condition::SubsetOf { fact, values, .. }
+            | Condition::SupersetOf { fact, values, .. } => {
+                let (slot, info) = self.slot(fact)?;
+                if info.ty != SlotType::Set {
+                    return Err(mismatch("not a set fact"));
+                }
+                let values = values.iter().map(String::as_str).collect();
+                if matches!(condition, Condition::SubsetOf { .. }) {
+                    Kind::Subset(slot, values)
+                } else {
+                    Kind::Superset(slot, values)
+                }
+            }
+            Condition::Within {
+                fact,
+                days,
+                direction,
+                ..
+            } => {
+                let (slot, info) = self.slot(fact)?;
+                if info.ty != SlotType::Date {
+                    return Err(mismatch("not a date fact"));
+                }
+                let span = jiff::Span::new()
+                    .try_days(*days)
+                    .map_err(|_| mismatch("the number of days is out of range"))?;
+                let (lo, hi) = match direction {
+                    Direction::Before => (
+                        self.as_of.checked_sub(span).unwrap_or(Date::MIN),
+                        self.as_of,
+                    ),
+                    Direction::After => (
+                        self.as_of,
+                        self.as_of.checked_add(span).unwrap_or(Date::MAX),
+                    ),
+                };
+                Kind::Between(slot, lo, hi)
+            }
+        };
+        Ok(Node { kind, text })
+    }
+}

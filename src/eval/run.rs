@@ -1,0 +1,507 @@
+//! Judging one product: criteria lazily, levels cumulatively with early
+//! exit, explanations only for what is reported.
+
+use std::collections::BTreeMap;
+
+use super::product::{Record, Val};
+use super::program::{CompiledCriterion, Kind, Node, Program};
+use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
+use super::{ProductError, split_holding};
+use crate::rules::{Comparison, Credit, Status};
+
+fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
+    match c {
+        Comparison::Eq => a == b,
+        Comparison::Ne => a != b,
+        Comparison::Lt => a < b,
+        Comparison::Le => a <= b,
+        Comparison::Gt => a > b,
+        Comparison::Ge => a >= b,
+    }
+}
+
+/// Evaluates a node. A missing fact makes its predicate unknown.
+pub fn eval(node: &Node<'_>, values: &[Val<'_>]) -> Truth {
+    let get = |slot: &u32| values.get(*slot as usize).unwrap_or(&Val::Missing);
+    let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
+    match &node.kind {
+        Kind::And(items) => {
+            let mut acc = Truth::True;
+            for item in items {
+                acc = acc.and(eval(item, values));
+                if acc == Truth::False {
+                    break;
+                }
+            }
+            acc
+        }
+        Kind::Or(items) => {
+            let mut acc = Truth::False;
+            for item in items {
+                acc = acc.or(eval(item, values));
+                if acc == Truth::True {
+                    break;
+                }
+            }
+            acc
+        }
+        Kind::Not(inner) => eval(inner, values).not(),
+        Kind::IsTrue(slot) => known(match get(slot) {
+            Val::Bool(b) => Some(*b),
+            _ => None,
+        }),
+        Kind::Present(slot) => Truth::from_bool(!matches!(get(slot), Val::Missing)),
+        Kind::Bool(slot, eq, value) => known(match get(slot) {
+            Val::Bool(b) => Some((b == value) == *eq),
+            _ => None,
+        }),
+        Kind::Int(slot, c, value) => known(match get(slot) {
+            Val::Int(i) => Some(compare(i, *c, value)),
+            Val::Number(n) => Some(compare(n, *c, &(*value as f64))),
+            _ => None,
+        }),
+        Kind::Number(slot, c, value) => known(match get(slot) {
+            Val::Int(i) => Some(compare(&(*i as f64), *c, value)),
+            Val::Number(n) => Some(compare(n, *c, value)),
+            _ => None,
+        }),
+        Kind::Str(slot, eq, value) => known(match get(slot) {
+            Val::Str(s) => Some((s.as_ref() == *value) == *eq),
+            _ => None,
+        }),
+        Kind::Enum(slot, eq, value) => known(match get(slot) {
+            Val::Enum(v) => Some((v == value) == *eq),
+            _ => None,
+        }),
+        Kind::Date(slot, c, value) => known(match get(slot) {
+            Val::Date(d) => Some(compare(d, *c, value)),
+            _ => None,
+        }),
+        Kind::InStr(slot, negated, list) => known(match get(slot) {
+            Val::Str(s) => Some(list.contains(&s.as_ref()) != *negated),
+            _ => None,
+        }),
+        Kind::InEnum(slot, negated, list) => known(match get(slot) {
+            Val::Enum(v) => Some(list.contains(v) != *negated),
+            _ => None,
+        }),
+        Kind::InNumber(slot, negated, list) => known(match get(slot) {
+            Val::Int(i) => Some(list.contains(&(*i as f64)) != *negated),
+            Val::Number(n) => Some(list.contains(n) != *negated),
+            _ => None,
+        }),
+        Kind::InDate(slot, negated, list) => known(match get(slot) {
+            Val::Date(d) => Some(list.contains(d) != *negated),
+            _ => None,
+        }),
+        Kind::InBool(slot, negated, list) => known(match get(slot) {
+            Val::Bool(b) => Some(list.contains(b) != *negated),
+            _ => None,
+        }),
+        Kind::Contains(slot, value) => known(match get(slot) {
+            Val::Set(items) => Some(items.iter().any(|i| i.as_ref() == *value)),
+            _ => None,
+        }),
+        Kind::Subset(slot, list) => known(match get(slot) {
+            Val::Set(items) => Some(items.iter().all(|i| list.contains(&i.as_ref()))),
+            _ => None,
+        }),
+        Kind::Superset(slot, list) => known(match get(slot) {
+            Val::Set(items) => Some(list.iter().all(|v| items.iter().any(|i| i.as_ref() == *v))),
+            _ => None,
+        }),
+        Kind::Between(slot, lo, hi) => known(match get(slot) {
+            Val::Date(d) => Some(lo <= d && d <= hi),
+            _ => None,
+        }),
+    }
+}
+
+/// The slot a leaf reads.
+fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
+    match kind {
+        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => None,
+        Kind::IsTrue(s)
+        | Kind::Present(s)
+        | Kind::Bool(s, ..)
+        | Kind::Int(s, ..)
+        | Kind::Number(s, ..)
+        | Kind::Str(s, ..)
+        | Kind::Enum(s, ..)
+        | Kind::Date(s, ..)
+        | Kind::InStr(s, ..)
+        | Kind::InEnum(s, ..)
+        | Kind::InNumber(s, ..)
+        | Kind::InDate(s, ..)
+        | Kind::InBool(s, ..)
+        | Kind::Contains(s, ..)
+        | Kind::Subset(s, ..)
+        | Kind::Superset(s, ..)
+        | Kind::Between(s, ..) => Some(*s),
+    }
+}
+
+/// At most this many deciding sub-expressions are reported per criterion.
+const MAX_LEAVES: usize = 16;
+
+impl<'r> Program<'r> {
+    fn value_json(&self, slot: u32, value: &Val<'_>) -> serde_json::Value {
+        match value {
+            Val::Missing => serde_json::Value::Null,
+            Val::Bool(b) => (*b).into(),
+            Val::Int(i) => (*i).into(),
+            Val::Number(n) => {
+                serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into)
+            }
+            Val::Str(s) => s.as_ref().into(),
+            Val::Date(d) => d.to_string().into(),
+            Val::Set(items) => items
+                .iter()
+                .map(|i| serde_json::Value::from(i.as_ref()))
+                .collect(),
+            Val::Enum(i) => self
+                .slots
+                .get(slot as usize)
+                .and_then(|s| s.value_names.get(*i as usize))
+                .map_or(serde_json::Value::Null, |v| (*v).into()),
+        }
+    }
+
+    /// The sub-expressions that gave `node` its value.
+    fn explain(&self, node: &Node<'_>, values: &[Val<'_>], out: &mut Vec<Leaf>) {
+        if out.len() >= MAX_LEAVES {
+            return;
+        }
+        let value = eval(node, values);
+        match &node.kind {
+            Kind::And(items) | Kind::Or(items) => {
+                let is_and = matches!(node.kind, Kind::And(_));
+                // The deciding operands: for `and` false (or `or` true), the first that
+                // decided it; otherwise every operand with the node's own value.
+                let decisive = if is_and { Truth::False } else { Truth::True };
+                if value == decisive {
+                    if let Some(first) = items.iter().find(|i| eval(i, values) == decisive) {
+                        self.explain(first, values, out);
+                    }
+                } else {
+                    for item in items.iter().filter(|i| eval(i, values) == value) {
+                        self.explain(item, values, out);
+                    }
+                }
+            }
+            Kind::Not(inner) => self.explain(inner, values, out),
+            leaf => {
+                let mut facts = BTreeMap::new();
+                if let Some(slot) = leaf_slot(leaf)
+                    && let Some(info) = self.slots.get(slot as usize)
+                {
+                    let v = values.get(slot as usize).unwrap_or(&Val::Missing);
+                    facts.insert(info.name.to_string(), self.value_json(slot, v));
+                }
+                out.push(Leaf {
+                    expr: node.text.to_string(),
+                    value,
+                    facts,
+                });
+            }
+        }
+    }
+
+    fn credits(&self, record: &Record<'_>) -> (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>) {
+        let mut full = vec![Vec::new(); self.criteria.len()];
+        let mut partial = vec![Vec::new(); self.criteria.len()];
+        for compiled in &self.recognitions {
+            let r = compiled.recognition;
+            let held = record.holds.iter().any(|h| {
+                let Some((scheme, version, what)) = split_holding(h) else {
+                    return false;
+                };
+                if scheme != r.from.scheme || version.is_some_and(|v| v != r.from.version) {
+                    return false;
+                }
+                match (&r.from.level, &r.from.criterion) {
+                    (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
+                    (None, Some(criterion)) => what == criterion,
+                    (None, None) => false,
+                }
+            });
+            if !held {
+                continue;
+            }
+            if let Some(condition) = &compiled.condition
+                && eval(condition, &record.values) != Truth::True
+            {
+                continue;
+            }
+            let target = if r.credit == Credit::Full {
+                &mut full
+            } else {
+                &mut partial
+            };
+            for c in &compiled.credits {
+                if let Some(list) = target.get_mut(*c as usize) {
+                    list.push(r.id.as_str());
+                }
+            }
+        }
+        (full, partial)
+    }
+
+    fn verdict(
+        &self,
+        criterion: &CompiledCriterion<'_>,
+        category: Option<u32>,
+        credited: bool,
+        values: &[Val<'_>],
+    ) -> Verdict {
+        let applies = match (&criterion.applies, category) {
+            (None, _) => true,
+            (Some(covered), Some(c)) => covered.get(c as usize).copied().unwrap_or(false),
+            (Some(_), None) => false,
+        };
+        if !applies || !criterion.valid_now {
+            return Verdict::NotApplicable;
+        }
+        if credited {
+            return Verdict::Credited;
+        }
+        match &criterion.condition {
+            None => Verdict::Unknown,
+            Some(condition) => match eval(condition, values) {
+                Truth::True => Verdict::Pass,
+                Truth::False => Verdict::Fail,
+                Truth::Unknown => Verdict::Unknown,
+            },
+        }
+    }
+
+    fn report(
+        &self,
+        index: u32,
+        verdict: Verdict,
+        credits: &(Vec<Vec<&str>>, Vec<Vec<&str>>),
+        values: &[Val<'_>],
+    ) -> CriterionResult {
+        let compiled = self.criteria.get(index as usize);
+        let criterion = compiled.map(|c| c.criterion);
+        let full: Vec<String> = credits
+            .0
+            .get(index as usize)
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        let partial: Vec<String> = credits
+            .1
+            .get(index as usize)
+            .map(|l| l.iter().map(|s| s.to_string()).collect())
+            .unwrap_or_default();
+        let reason = match (verdict, criterion) {
+            (Verdict::NotApplicable, Some(c)) => Some(if compiled.is_some_and(|c| !c.valid_now) {
+                format!(
+                    "outside its validity dates ({} to {})",
+                    c.valid_from.as_deref().unwrap_or("…"),
+                    c.valid_until.as_deref().unwrap_or("…")
+                )
+            } else {
+                "does not apply to this category".to_string()
+            }),
+            (Verdict::Credited, _) => Some(format!("credited by {}", full.join(", "))),
+            (Verdict::Unknown, Some(c)) if c.condition.is_none() => match &c.status {
+                Status::Pending { reason } => Some(format!("pending: {reason}")),
+                Status::Confirmed => Some("no condition".to_string()),
+            },
+            _ => None,
+        };
+        let mut decided_by = Vec::new();
+        if matches!(verdict, Verdict::Fail | Verdict::Unknown)
+            && let Some(condition) = compiled.and_then(|c| c.condition.as_ref())
+        {
+            self.explain(condition, values, &mut decided_by);
+        }
+        CriterionResult {
+            id: criterion.map(|c| c.id.clone()).unwrap_or_default(),
+            title: criterion.map(|c| c.title.clone()).unwrap_or_default(),
+            outcome: verdict,
+            reason,
+            credited_by: if verdict == Verdict::Credited {
+                full
+            } else {
+                Vec::new()
+            },
+            partially_credited_by: partial,
+            decided_by,
+        }
+    }
+
+    /// Judges a product read by [`super::RecordSeed`].
+    pub fn judge(&self, record: &Record<'_>) -> Result<Outcome, ProductError> {
+        self.judge_with(record, false)
+    }
+
+    /// Judges a product; with `all`, the outcome lists every criterion judged.
+    pub fn judge_with(&self, record: &Record<'_>, all: bool) -> Result<Outcome, ProductError> {
+        let category_name = record.category.as_deref().ok_or_else(|| {
+            ProductError(format!(
+                "the product gives no category for scheme `{}`",
+                self.scheme.id
+            ))
+        })?;
+        let category = *self.category_by_name.get(category_name).ok_or_else(|| {
+            let hint = crate::diag::suggest(category_name, self.category_by_name.keys().copied())
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
+            ProductError(format!(
+                "unknown category `{category_name}` in `{}`{hint}",
+                self.scheme.key()
+            ))
+        })?;
+        let in_scope = self.in_scope(category);
+        let credits = self.credits(record);
+        let mut verdicts: Vec<Option<Verdict>> = vec![None; self.criteria.len()];
+        let mut verdict_of = |i: u32| -> Verdict {
+            let slot = verdicts.get_mut(i as usize);
+            match slot {
+                Some(Some(v)) => *v,
+                Some(place) => {
+                    let credited = credits.0.get(i as usize).is_some_and(|l| !l.is_empty());
+                    let v = self.criteria.get(i as usize).map_or(Verdict::Unknown, |c| {
+                        self.verdict(c, Some(category), credited, &record.values)
+                    });
+                    *place = Some(v);
+                    v
+                }
+                None => Verdict::Unknown,
+            }
+        };
+
+        let mut reached = None;
+        let mut reachable = None;
+        let mut next = None;
+        let mut all_met = true;
+        for level in &self.levels {
+            let mut truth = Truth::True;
+            let mut failing = Vec::new();
+            let mut unknown = Vec::new();
+            for &c in &level.required {
+                match verdict_of(c) {
+                    Verdict::Fail => {
+                        truth = Truth::False;
+                        failing.push(c);
+                    }
+                    Verdict::Unknown => {
+                        truth = truth.and(Truth::Unknown);
+                        unknown.push(c);
+                    }
+                    _ => {}
+                }
+            }
+            let mut groups = Vec::new();
+            for (k, members) in &level.groups {
+                let verdicts: Vec<Verdict> = members.iter().map(|m| verdict_of(*m)).collect();
+                let met = verdicts
+                    .iter()
+                    .filter(|v| matches!(v, Verdict::Pass | Verdict::Credited))
+                    .count();
+                let open = verdicts.iter().filter(|v| **v == Verdict::Unknown).count();
+                let k_usize = usize::try_from(*k).unwrap_or(usize::MAX);
+                let group_truth = if met >= k_usize {
+                    Truth::True
+                } else if met + open >= k_usize {
+                    Truth::Unknown
+                } else {
+                    Truth::False
+                };
+                if group_truth != Truth::True {
+                    groups.push(GroupResult {
+                        k: *k,
+                        of: members
+                            .iter()
+                            .filter_map(|m| {
+                                self.criteria
+                                    .get(*m as usize)
+                                    .map(|c| c.criterion.id.clone())
+                            })
+                            .collect(),
+                        met,
+                        unknown: open,
+                    });
+                }
+                truth = truth.and(group_truth);
+            }
+            if truth != Truth::True && next.is_none() {
+                next = Some(NextLevel {
+                    rank: level.level.rank,
+                    title: level.level.title.clone(),
+                    failing: failing
+                        .iter()
+                        .map(|c| self.report(*c, Verdict::Fail, &credits, &record.values))
+                        .collect(),
+                    unknown: unknown
+                        .iter()
+                        .map(|c| self.report(*c, Verdict::Unknown, &credits, &record.values))
+                        .collect(),
+                    groups,
+                });
+            }
+            if truth == Truth::False {
+                break;
+            }
+            reachable = Some(level.level.rank);
+            if all_met && truth == Truth::True {
+                reached = Some(level.level.rank);
+            } else {
+                all_met = false;
+            }
+        }
+
+        let criteria = all.then(|| {
+            (0..self.criteria.len())
+                .filter_map(|i| {
+                    let i = u32::try_from(i).ok()?;
+                    let v = verdict_of(i);
+                    Some(self.report(i, v, &credits, &record.values))
+                })
+                .collect()
+        });
+        Ok(Outcome {
+            line: None,
+            id: record.id.to_string(),
+            scheme: self.scheme.key(),
+            as_of: self.as_of.to_string(),
+            category: category_name.to_string(),
+            in_scope,
+            level: reached,
+            reachable,
+            next,
+            criteria,
+        })
+    }
+
+    /// Whether the scheme, the category and its parents have taken effect on `as_of`.
+    fn in_scope(&self, category: u32) -> bool {
+        let effective_ok = |d: &Option<String>| {
+            d.as_deref()
+                .and_then(super::program::parse_date)
+                .is_none_or(|d| d <= self.as_of)
+        };
+        if !effective_ok(&self.scheme.effective) {
+            return false;
+        }
+        let mut current = self.scheme.categories.get(category as usize);
+        let mut steps = 0;
+        while let Some(c) = current {
+            if !effective_ok(&c.effective) {
+                return false;
+            }
+            steps += 1;
+            if steps > self.scheme.categories.len() {
+                break;
+            }
+            current = c
+                .parent
+                .as_ref()
+                .and_then(|p| self.category_by_name.get(p.as_str()))
+                .and_then(|i| self.scheme.categories.get(*i as usize));
+        }
+        true
+    }
+}

@@ -1,0 +1,441 @@
+//! Lowering: the checked model → the rule set. Runs only on a model without
+//! errors, so every reference resolves; where one does not (which would be
+//! a bug), the item is lowered as well as it can be rather than panicking.
+
+use std::collections::BTreeMap;
+
+use sha2::{Digest, Sha256};
+
+use super::*;
+use crate::ast;
+use crate::check::requirements;
+use crate::resolve::{Model, SchemeIndex, compare_versions};
+use crate::source::SourceMap;
+use crate::span::Span;
+
+struct Lowerer<'a> {
+    sources: &'a SourceMap,
+    slots: BTreeMap<&'a str, u32>,
+}
+
+/// Lowers a checked model into a rule set.
+pub fn lower(model: &Model<'_>, sources: &SourceMap) -> RuleSet {
+    let slots = model
+        .facts
+        .keys()
+        .enumerate()
+        .map(|(i, name)| (*name, u32::try_from(i).unwrap_or(u32::MAX)))
+        .collect();
+    let lowerer = Lowerer { sources, slots };
+
+    let mut files = Vec::new();
+    let mut all = Sha256::new();
+    for (_, file) in sources.iter() {
+        let sha = hex(&Sha256::digest(file.text.as_bytes()));
+        all.update(file.name.as_bytes());
+        all.update([0]);
+        all.update(sha.as_bytes());
+        all.update([b'\n']);
+        files.push(SourceFile {
+            path: file.name.clone(),
+            sha256: sha,
+        });
+    }
+
+    let facts = model.facts.values().map(|f| lowerer.fact(f)).collect();
+    let mut indices: Vec<&SchemeIndex<'_>> = model.schemes.values().collect();
+    indices.sort_by(|a, b| {
+        let (x, y) = (&a.scheme.reference, &b.scheme.reference);
+        x.id.name.cmp(&y.id.name).then_with(|| {
+            let version = |r: &ast::SchemeRef| {
+                r.version
+                    .as_ref()
+                    .map(|v| v.name.clone())
+                    .unwrap_or_default()
+            };
+            compare_versions(&version(x), &version(y))
+        })
+    });
+    let schemes = indices
+        .into_iter()
+        .map(|index| lowerer.scheme(index))
+        .collect();
+    let recognitions = model
+        .recognitions
+        .values()
+        .filter_map(|r| lowerer.recognition(r))
+        .collect();
+    RuleSet {
+        format: FORMAT.to_string(),
+        digest: hex(&all.finalize()),
+        sources: files,
+        facts,
+        schemes,
+        recognitions,
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn date(lit: Option<ast::DateLit>) -> Option<DateString> {
+    lit.and_then(|d| d.value).map(|d| d.to_string())
+}
+
+fn text(t: &Option<ast::Text>) -> Option<String> {
+    t.as_ref().map(|t| t.value.clone())
+}
+
+fn status(s: &Option<ast::Status>) -> Status {
+    match s {
+        Some(ast::Status::Pending(reason)) => Status::Pending {
+            reason: reason.value.clone(),
+        },
+        _ => Status::Confirmed,
+    }
+}
+
+impl Lowerer<'_> {
+    fn location(&self, span: Span) -> Location {
+        let file = self.sources.get(span.file);
+        let (line, column) = file.map_or((0, 0), |f| f.line_column(span.start as usize));
+        Location {
+            file: file.map(|f| f.name.clone()).unwrap_or_default(),
+            line,
+            column,
+        }
+    }
+
+    fn source_text(&self, span: Span) -> String {
+        self.sources
+            .get(span.file)
+            .and_then(|f| f.text.get(span.range()))
+            .unwrap_or("")
+            .to_string()
+    }
+
+    fn fact(&self, fact: &ast::FactDecl) -> Fact {
+        let ty = match &fact.ty.kind {
+            ast::FactTypeKind::Bool => FactType::Bool,
+            ast::FactTypeKind::Int => FactType::Int,
+            ast::FactTypeKind::Decimal => FactType::Decimal,
+            ast::FactTypeKind::String => FactType::String,
+            ast::FactTypeKind::Date => FactType::Date,
+            ast::FactTypeKind::SetOfString => FactType::StringSet,
+            ast::FactTypeKind::Enum(values) => FactType::Enum {
+                values: values.iter().map(|v| v.name.clone()).collect(),
+            },
+        };
+        Fact {
+            name: fact.name.name.clone(),
+            ty,
+            description: text(&fact.description),
+            unit: text(&fact.unit),
+            location: self.location(fact.name.span),
+        }
+    }
+
+    fn scheme(&self, index: &SchemeIndex<'_>) -> Scheme {
+        let scheme = index.scheme;
+        let mut sources = Vec::new();
+        let mut authorities = Vec::new();
+        let mut categories = Vec::new();
+        let mut criteria = Vec::new();
+        for member in &scheme.members {
+            match member {
+                ast::Member::Source(s) => sources.push(Source {
+                    id: s.id.name.clone(),
+                    title: text(&s.title),
+                    document: text(&s.document),
+                    issued: date(s.issued),
+                    url: text(&s.url),
+                    location: self.location(s.id.span),
+                }),
+                ast::Member::Authority(a) => authorities.push(Authority {
+                    id: a.id.name.clone(),
+                    title: text(&a.title),
+                    role: text(&a.role),
+                    location: self.location(a.id.span),
+                }),
+                ast::Member::Category(c) => self.categories(c, None, &mut categories),
+                ast::Member::Criterion(c) => criteria.push(self.criterion(index, c)),
+                ast::Member::Level(_) | ast::Member::Invalid(_) => {}
+            }
+        }
+        let levels = index
+            .levels
+            .iter()
+            .map(|(rank, level)| {
+                let all = requirements(index, *rank);
+                Level {
+                    rank: *rank,
+                    title: text(&level.title),
+                    includes: level.includes.iter().filter_map(|i| i.value).collect(),
+                    require: level.require.iter().map(|i| i.name.clone()).collect(),
+                    at_least: level
+                        .at_least
+                        .iter()
+                        .map(|g| AtLeast {
+                            k: g.k.value.unwrap_or(0),
+                            of: g.of.iter().map(|i| i.name.clone()).collect(),
+                        })
+                        .collect(),
+                    requires_all: all.criteria.iter().map(|s| (*s).to_string()).collect(),
+                    at_least_all: all
+                        .groups
+                        .iter()
+                        .map(|(k, of)| AtLeast {
+                            k: *k,
+                            of: of.iter().map(|s| (*s).to_string()).collect(),
+                        })
+                        .collect(),
+                    status: status(&level.status),
+                    location: self.location(level.span),
+                }
+            })
+            .collect();
+        Scheme {
+            id: scheme.reference.id.name.clone(),
+            version: scheme
+                .reference
+                .version
+                .as_ref()
+                .map(|v| v.name.clone())
+                .unwrap_or_default(),
+            title: text(&scheme.title).unwrap_or_default(),
+            jurisdiction: text(&scheme.jurisdiction),
+            status: scheme.status.map(|s| match s.value {
+                ast::SchemeStatus::Draft => SchemeStatus::Draft,
+                ast::SchemeStatus::InForce => SchemeStatus::InForce,
+                ast::SchemeStatus::Superseded => SchemeStatus::Superseded,
+            }),
+            effective: date(scheme.effective),
+            sources,
+            authorities,
+            categories,
+            criteria,
+            levels,
+            location: self.location(scheme.reference.span),
+        }
+    }
+
+    fn categories(&self, category: &ast::Category, parent: Option<&str>, out: &mut Vec<Category>) {
+        out.push(Category {
+            id: category.id.name.clone(),
+            title: text(&category.title),
+            parent: parent.map(str::to_string),
+            effective: date(category.effective),
+            phase: text(&category.phase),
+            status: status(&category.status),
+            location: self.location(category.id.span),
+        });
+        for child in &category.children {
+            self.categories(child, Some(&category.id.name), out);
+        }
+    }
+
+    fn criterion(&self, index: &SchemeIndex<'_>, c: &ast::Criterion) -> Criterion {
+        Criterion {
+            id: c.id.name.clone(),
+            title: text(&c.title).unwrap_or_default(),
+            citation: c.citation.as_ref().map(|cit| Citation {
+                source: cit.source.as_ref().map(|s| s.name.clone()),
+                document: cit
+                    .source
+                    .as_ref()
+                    .and_then(|s| index.sources.get(s.name.as_str()))
+                    .and_then(|s| text(&s.document)),
+                locator: cit.locator.value.clone(),
+            }),
+            applies_to: match &c.applies_to {
+                None | Some(ast::AppliesTo::All(_)) => AppliesTo::All,
+                Some(ast::AppliesTo::Categories(ids)) => AppliesTo::Categories {
+                    ids: ids.iter().map(|i| i.name.clone()).collect(),
+                },
+            },
+            method: c.method.map(|m| match m.value {
+                ast::Method::Test => Method::Test,
+                ast::Method::DocumentReview => Method::DocumentReview,
+                ast::Method::Audit => Method::Audit,
+                ast::Method::SelfDeclaration => Method::SelfDeclaration,
+            }),
+            evidence: c.evidence.iter().map(|e| e.value.clone()).collect(),
+            status: status(&c.status),
+            valid_from: date(c.valid_from),
+            valid_until: date(c.valid_until),
+            condition: c.condition.as_ref().map(|e| self.condition(e)),
+            location: self.location(c.id.span),
+        }
+    }
+
+    fn recognition(
+        &self,
+        resolved: &crate::resolve::ResolvedRecognition<'_>,
+    ) -> Option<Recognition> {
+        let r = resolved.recognition;
+        let (from_scheme, from_version) = resolved.from.clone()?;
+        let (to_scheme, to_version) = resolved.to.clone()?;
+        let from = r.from.as_ref()?;
+        Some(Recognition {
+            id: r.id.name.clone(),
+            title: text(&r.title),
+            from: RecognitionFrom {
+                scheme: from_scheme,
+                version: from_version,
+                level: match &from.target {
+                    ast::FromTarget::Level(rank) => rank.value,
+                    ast::FromTarget::Criterion(_) => None,
+                },
+                criterion: match &from.target {
+                    ast::FromTarget::Criterion(id) => Some(id.name.clone()),
+                    ast::FromTarget::Level(_) => None,
+                },
+            },
+            to: SchemeVersion {
+                scheme: to_scheme,
+                version: to_version,
+            },
+            relationship: match r.relationship?.value {
+                ast::Relationship::Equal => Relationship::Equal,
+                ast::Relationship::SubsetOf => Relationship::SubsetOf,
+                ast::Relationship::SupersetOf => Relationship::SupersetOf,
+                ast::Relationship::IntersectsWith => Relationship::IntersectsWith,
+                ast::Relationship::NoRelationship => Relationship::NoRelationship,
+            },
+            credit: match r.credit?.value {
+                ast::Credit::Full => Credit::Full,
+                ast::Credit::Partial => Credit::Partial,
+                ast::Credit::None => Credit::None,
+            },
+            status: match r.status?.value {
+                ast::RecognitionStatus::Official => RecognitionStatus::Official,
+                ast::RecognitionStatus::Proposed => RecognitionStatus::Proposed,
+                ast::RecognitionStatus::Assumed => RecognitionStatus::Assumed,
+            },
+            source: text(&r.source),
+            valid_from: date(r.valid_from),
+            valid_until: date(r.valid_until),
+            condition: r.condition.as_ref().map(|e| self.condition(e)),
+            verify: r.verify.iter().map(|v| v.value.clone()).collect(),
+            credits: r.credits.iter().map(|c| c.name.clone()).collect(),
+            location: self.location(r.id.span),
+        })
+    }
+
+    fn fact_ref(&self, fact: &ast::Ident) -> FactRef {
+        FactRef {
+            name: fact.name.clone(),
+            slot: self
+                .slots
+                .get(fact.name.as_str())
+                .copied()
+                .unwrap_or(u32::MAX),
+        }
+    }
+
+    fn literal(&self, value: &ast::Value) -> Literal {
+        match &value.kind {
+            ast::ValueKind::Bool(b) => Literal::Bool(*b),
+            ast::ValueKind::Int(i) => Literal::Int(i.unwrap_or(0)),
+            ast::ValueKind::Decimal(d) => Literal::Decimal(d.parse().unwrap_or(0.0)),
+            ast::ValueKind::String(s) => Literal::String(s.clone()),
+            ast::ValueKind::Date(d) => Literal::Date(d.map(|d| d.to_string()).unwrap_or_default()),
+            ast::ValueKind::Assessment => Literal::AssessmentDate,
+            ast::ValueKind::Variant(v) => Literal::Enum(v.clone()),
+        }
+    }
+
+    fn strings(&self, values: &[ast::Value]) -> Vec<String> {
+        values
+            .iter()
+            .map(|v| match &v.kind {
+                ast::ValueKind::String(s) => s.clone(),
+                _ => self.source_text(v.span),
+            })
+            .collect()
+    }
+
+    /// Lowers a condition. Recursion is bounded: the parser's pre-scan limits nesting.
+    fn condition(&self, expr: &ast::Expr) -> Condition {
+        let text = self.source_text(expr.span);
+        match &expr.kind {
+            ast::ExprKind::Or(items) => Condition::Or {
+                args: items.iter().map(|e| self.condition(e)).collect(),
+                text,
+            },
+            ast::ExprKind::And(items) => Condition::And {
+                args: items.iter().map(|e| self.condition(e)).collect(),
+                text,
+            },
+            ast::ExprKind::Not(inner) => Condition::Not {
+                arg: Box::new(self.condition(inner)),
+                text,
+            },
+            ast::ExprKind::Paren(inner) => self.condition(inner),
+            ast::ExprKind::Present(fact) => Condition::Present {
+                fact: self.fact_ref(fact),
+                text,
+            },
+            ast::ExprKind::Fact(fact) => Condition::IsTrue {
+                fact: self.fact_ref(fact),
+                text,
+            },
+            ast::ExprKind::Compare { fact, op, value } => Condition::Compare {
+                fact: self.fact_ref(fact),
+                comparison: match op.value {
+                    ast::CompareOp::Eq => Comparison::Eq,
+                    ast::CompareOp::Ne => Comparison::Ne,
+                    ast::CompareOp::Lt => Comparison::Lt,
+                    ast::CompareOp::Le => Comparison::Le,
+                    ast::CompareOp::Gt => Comparison::Gt,
+                    ast::CompareOp::Ge => Comparison::Ge,
+                },
+                value: self.literal(value),
+                text,
+            },
+            ast::ExprKind::In {
+                fact,
+                negated,
+                list,
+                ..
+            } => Condition::In {
+                fact: self.fact_ref(fact),
+                values: list.iter().map(|v| self.literal(v)).collect(),
+                negated: *negated,
+                text,
+            },
+            ast::ExprKind::Contains { fact, value } => Condition::Contains {
+                fact: self.fact_ref(fact),
+                value: self
+                    .strings(std::slice::from_ref(value))
+                    .pop()
+                    .unwrap_or_default(),
+                text,
+            },
+            ast::ExprKind::Subset { fact, list, .. } => Condition::SubsetOf {
+                fact: self.fact_ref(fact),
+                values: self.strings(list),
+                text,
+            },
+            ast::ExprKind::Superset { fact, list, .. } => Condition::SupersetOf {
+                fact: self.fact_ref(fact),
+                values: self.strings(list),
+                text,
+            },
+            ast::ExprKind::Within {
+                fact,
+                days,
+                direction,
+            } => Condition::Within {
+                fact: self.fact_ref(fact),
+                days: days.value.unwrap_or(0),
+                direction: match direction.value {
+                    ast::Direction::Before => Direction::Before,
+                    ast::Direction::After => Direction::After,
+                },
+                text,
+            },
+        }
+    }
+}

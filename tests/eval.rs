@@ -1,0 +1,381 @@
+//! Evaluation: each rule (Kleene logic, credited, not applicable by category
+//! and by dates, at-least-k-of-n, reached vs reachable) on fixture products,
+//! with a JSON snapshot of every outcome and explicit assertions beside it.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use labelc::eval::{Outcome, Program, Verdict, select_scheme};
+use labelc::rules::RuleSet;
+use labelc::source::SourceMap;
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/eval")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn rules() -> RuleSet {
+    let mut sources = SourceMap::new();
+    sources.add("tests/fixtures/eval/rules.policy", fixture("rules.policy"));
+    labelc::compile(&sources).unwrap()
+}
+
+fn as_of() -> jiff::civil::Date {
+    jiff::civil::date(2026, 11, 25)
+}
+
+fn outcomes() -> BTreeMap<String, Outcome> {
+    let rules = rules();
+    let program = Program::new(
+        &rules,
+        select_scheme(&rules, "demo", as_of()).unwrap(),
+        as_of(),
+    )
+    .unwrap();
+    fixture("products.jsonl")
+        .lines()
+        .map(|line| {
+            let outcome = program.evaluate_json_with(line, true).unwrap();
+            (outcome.id.clone(), outcome)
+        })
+        .collect()
+}
+
+fn verdict(outcome: &Outcome, id: &str) -> Verdict {
+    outcome
+        .criteria
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap()
+        .outcome
+}
+
+#[test]
+fn levels_reached_and_reachable() {
+    let all = outcomes();
+    let expect = [
+        ("all-but-four", Some(3), Some(3)),
+        ("false-and-unknown", None, None),
+        ("true-and-unknown", None, Some(3)),
+        ("router-not-in-scope", Some(2), Some(3)),
+        ("credited", Some(2), Some(3)),
+        ("credit-condition-unmet", Some(1), Some(3)),
+        ("at-least-open", Some(2), Some(3)),
+        ("stale-test", Some(1), Some(1)),
+        ("per-scheme-category", None, None),
+    ];
+    assert_eq!(all.len(), expect.len());
+    for (id, level, reachable) in expect {
+        let o = &all[id];
+        assert_eq!((o.level, o.reachable), (level, reachable), "{id}");
+    }
+}
+
+#[test]
+fn kleene_logic() {
+    let all = outcomes();
+    // false and unknown = false
+    assert_eq!(verdict(&all["false-and-unknown"], "AND"), Verdict::Fail);
+    // true and unknown = unknown; true or unknown = true
+    assert_eq!(verdict(&all["true-and-unknown"], "AND"), Verdict::Unknown);
+    assert_eq!(verdict(&all["true-and-unknown"], "OR"), Verdict::Pass);
+    // not true = false; not unknown = unknown
+    assert_eq!(verdict(&all["all-but-four"], "NOT"), Verdict::Fail);
+    assert_eq!(verdict(&all["per-scheme-category"], "G1"), Verdict::Unknown);
+    // The failing conjunct is what decided it, with its fact value.
+    let next = all["false-and-unknown"].next.as_ref().unwrap();
+    assert_eq!(next.rank, 1);
+    let and = next.failing.iter().find(|c| c.id == "AND").unwrap();
+    assert_eq!(and.decided_by.len(), 1);
+    assert_eq!(and.decided_by[0].expr, "a");
+    assert_eq!(and.decided_by[0].facts["a"], serde_json::json!(false));
+    // An unknown conjunction names every unknown operand.
+    let next = all["true-and-unknown"].next.as_ref().unwrap();
+    let and = next.unknown.iter().find(|c| c.id == "AND").unwrap();
+    assert_eq!(
+        and.decided_by
+            .iter()
+            .map(|l| l.expr.as_str())
+            .collect::<Vec<_>>(),
+        ["b"]
+    );
+    assert!(and.decided_by[0].facts["b"].is_null());
+}
+
+#[test]
+fn not_applicable_by_category_and_by_dates() {
+    let all = outcomes();
+    let router = &all["router-not-in-scope"];
+    assert_eq!(verdict(router, "CAM"), Verdict::NotApplicable);
+    assert!(!router.in_scope, "routers take effect in 2027");
+    assert!(all["all-but-four"].in_scope);
+    for o in all.values() {
+        assert_eq!(verdict(o, "OLD"), Verdict::NotApplicable, "{}", o.id);
+        assert_eq!(verdict(o, "NEW"), Verdict::NotApplicable, "{}", o.id);
+    }
+}
+
+#[test]
+fn credited_by_a_recognition_held() {
+    let all = outcomes();
+    let credited = &all["credited"];
+    assert_eq!(verdict(credited, "CRED"), Verdict::Credited);
+    let cred = credited
+        .criteria
+        .as_ref()
+        .unwrap()
+        .iter()
+        .find(|c| c.id == "CRED")
+        .unwrap();
+    assert_eq!(cred.credited_by, ["other--demo"]);
+    // The recognition's condition must hold for the credit to apply.
+    assert_eq!(
+        verdict(&all["credit-condition-unmet"], "CRED"),
+        Verdict::Unknown
+    );
+}
+
+#[test]
+fn at_least_k_of_n() {
+    let all = outcomes();
+    let open = &all["at-least-open"];
+    let next = open.next.as_ref().unwrap();
+    assert_eq!(next.rank, 3);
+    assert_eq!(next.groups.len(), 1);
+    assert_eq!(
+        (next.groups[0].k, next.groups[0].met, next.groups[0].unknown),
+        (2, 1, 1)
+    );
+    assert_eq!(all["all-but-four"].next.as_ref().unwrap().rank, 4);
+}
+
+#[test]
+fn within_days_of_the_assessment_date() {
+    let all = outcomes();
+    assert_eq!(verdict(&all["all-but-four"], "TEST"), Verdict::Pass);
+    // 2025-11-24 is 366 days before 2026-11-25.
+    assert_eq!(verdict(&all["stale-test"], "TEST"), Verdict::Fail);
+}
+
+#[test]
+fn outcome_snapshots() {
+    for (id, outcome) in outcomes() {
+        insta::assert_json_snapshot!(id, outcome);
+    }
+}
+
+#[test]
+fn library_evaluate_matches_the_streaming_path() {
+    let rules = rules();
+    let streamed = outcomes();
+    for line in fixture("products.jsonl").lines() {
+        let product: labelc::Product = serde_json::from_str(line).unwrap();
+        let outcome = labelc::evaluate(&rules, "demo", &product, as_of()).unwrap();
+        let other = &streamed[&outcome.id];
+        assert_eq!(
+            (outcome.level, outcome.reachable),
+            (other.level, other.reachable)
+        );
+        assert_eq!(outcome.next, other.next);
+    }
+}
+
+#[test]
+fn bad_products_are_errors_naming_the_problem() {
+    let rules = rules();
+    let program = Program::new(&rules, 0, as_of()).unwrap();
+    let cases = [
+        (
+            r#"{"id":"p","category":"camera","facts":{"n":"3"}}"#,
+            "expected an integer for the fact `n`",
+        ),
+        (
+            r#"{"id":"p","category":"camera","facts":{"nn":3}}"#,
+            "unknown fact `nn` (did you mean `n`?)",
+        ),
+        (
+            r#"{"id":"p","category":"camra","facts":{}}"#,
+            "unknown category `camra`",
+        ),
+        (
+            r#"{"id":"p","category":"camera","facts":{"kind":"ultra"}}"#,
+            "one of \"basic\", \"pro\"",
+        ),
+        (
+            r#"{"id":"p","category":"camera","facts":{"tested":"2026-13-01"}}"#,
+            "YYYY-MM-DD",
+        ),
+        (
+            r#"{"id":"p","category":"camera","facts":{"n":3,"n":4}}"#,
+            "given twice",
+        ),
+        (
+            r#"{"id":"p","category":"camera","facts":{"tags":"x"}}"#,
+            "a list of strings",
+        ),
+        (
+            r#"{"id":"p","category":"camera","colour":"red"}"#,
+            "unknown field `colour`",
+        ),
+        (r#"{"category":"camera"}"#, "no `id`"),
+        (r#"{"id":"p","category":"camera""#, "malformed JSON"),
+        (r#"[1,2]"#, "a product object"),
+        (
+            r#"{"id":"p","category":{"other":"everything"}}"#,
+            "no category for scheme `demo`",
+        ),
+    ];
+    for (input, expected) in cases {
+        let err = program.evaluate_json(input).unwrap_err();
+        assert!(err.0.contains(expected), "{input}: {err}");
+    }
+}
+
+fn run_eval(input: &str, extra: &[&str]) -> (i32, String, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args([
+            "eval",
+            "tests/fixtures/eval/rules.policy",
+            "--scheme",
+            "demo",
+            "--as-of",
+            "2026-11-25",
+            "--facts",
+            "-",
+        ])
+        .args(extra)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn json_lines_give_one_output_line_per_input_line_in_order() {
+    // Lines 8, 108, …, 908 are bad, each in a different way.
+    let broken = [
+        r#"{"id": "broken"#,
+        r#"{"id":"x","category":"camera","facts":{"n":"many"}}"#,
+        r#"{"id":"x","category":"camera","facts":{"a":"yes"}}"#,
+        r#"{"id":"x","category":"camera","facts":{"unknown.fact":true}}"#,
+        r#"{"id":"x","category":"nowhere"}"#,
+        r#"not json at all"#,
+        "",
+        r#"{"id":"x","category":"camera","facts":{"kind":"ultra"}}"#,
+        r#"{"id":"x","category":"camera","facts":{"tested":"yesterday"}}"#,
+        r#"{"id":"x","category":"camera","facts":{"tags":[1,2]}}"#,
+    ];
+    let mut lines = Vec::new();
+    let mut bad = Vec::new();
+    for i in 0..1000 {
+        if i % 100 == 7 {
+            bad.push(i as u64 + 1);
+            lines.push(broken[i / 100].to_string());
+        } else {
+            lines.push(format!(
+                r#"{{"id":"p{i}","category":"camera","facts":{{"a":true,"b":true,"n":{}}}}}"#,
+                i % 7
+            ));
+        }
+    }
+    let (code, stdout, stderr) = run_eval(&(lines.join("\n") + "\n"), &["--format", "json"]);
+    assert_eq!(code, 1);
+    let out: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(out.len(), 1000);
+    let errors: Vec<u64> = out
+        .iter()
+        .filter_map(|v| v.get("error").map(|_| v["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(errors, bad);
+    for (i, v) in out.iter().enumerate() {
+        assert_eq!(v["line"], i + 1, "output order equals input order");
+        if v.get("error").is_none() {
+            assert_eq!(v["id"], format!("p{i}"));
+        }
+    }
+    assert!(stderr.contains("1000 products"), "{stderr}");
+    assert!(stderr.contains("10 error(s)"), "{stderr}");
+}
+
+#[test]
+fn all_good_lines_exit_zero_and_a_single_object_works() {
+    let (code, stdout, _) = run_eval(&fixture("products.jsonl"), &[]);
+    assert_eq!(code, 0);
+    assert_eq!(stdout.lines().count(), 9);
+    assert!(
+        stdout.contains("all-but-four: level 3 (reachable 3)"),
+        "{stdout}"
+    );
+    let pretty = "{\n  \"id\": \"one\",\n  \"category\": \"camera\",\n  \"facts\": {\"a\": true, \"b\": true, \"n\": 9}\n}\n";
+    let (code, stdout, _) = run_eval(pretty, &["--format", "json"]);
+    assert_eq!(code, 0, "{stdout}");
+    let v: serde_json::Value = serde_json::from_str(stdout.trim()).unwrap();
+    assert_eq!(v["level"], 1);
+}
+
+#[test]
+fn explain_names_the_criteria_and_their_facts() {
+    let (code, stdout, _) = run_eval(
+        r#"{"id":"p","category":"camera","facts":{"a":false,"n":1}}"#,
+        &["--explain"],
+    );
+    assert_eq!(code, 0);
+    assert!(stdout.contains("level reached: none"), "{stdout}");
+    assert!(stdout.contains("✗ AND fail"), "{stdout}");
+    assert!(stdout.contains("`a` is false (a = false)"), "{stdout}");
+    assert!(stdout.contains("`n >= 3` is false (n = 1)"), "{stdout}");
+}
+
+#[test]
+fn unknown_scheme_is_a_usage_error() {
+    let (code, _, stderr) = run_eval("", &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let out = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args([
+            "eval",
+            "tests/fixtures/eval/rules.policy",
+            "--scheme",
+            "dmo",
+            "--facts",
+            "-",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `demo`?"));
+}
