@@ -14,7 +14,8 @@ use jiff::civil::Date;
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};
 pub use report::{
-    CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict, render_explanation,
+    CriterionResult, GroupResult, Leaf, LeafFacts, NextLevel, Outcome, SchemeName, Truth, Verdict,
+    render_explanation,
 };
 
 /// A problem with one product: it is reported in place of its result.
@@ -107,14 +108,14 @@ pub fn select_scheme(
     }
 }
 
-impl Program<'_> {
+impl<'r> Program<'r> {
     /// Reads one product from JSON text and judges it.
-    pub fn evaluate_json(&self, json: &str) -> Result<Outcome, ProductError> {
+    pub fn evaluate_json(&self, json: &str) -> Result<Outcome<'r>, ProductError> {
         self.evaluate_json_with(json, false)
     }
 
     /// Like [`Program::evaluate_json`]; with `all`, the outcome lists every criterion.
-    pub fn evaluate_json_with(&self, json: &str, all: bool) -> Result<Outcome, ProductError> {
+    pub fn evaluate_json_with(&self, json: &str, all: bool) -> Result<Outcome<'r>, ProductError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: self }, &mut de)
             .map_err(json_error)?;
@@ -145,12 +146,12 @@ impl Program<'_> {
 /// let outcome = labelc::evaluate(&rules, "demo", &product, as_of).unwrap();
 /// assert_eq!(outcome.level, Some(1));
 /// ```
-pub fn evaluate(
-    rules: &crate::rules::RuleSet,
+pub fn evaluate<'r>(
+    rules: &'r crate::rules::RuleSet,
     scheme: &str,
     product: &Product,
     as_of: Date,
-) -> Result<Outcome, EvalError> {
+) -> Result<Outcome<'r>, EvalError> {
     let index = select_scheme(rules, scheme, as_of).map_err(EvalError::RuleSet)?;
     let program = Program::new(rules, index, as_of).map_err(|e| EvalError::RuleSet(e.0))?;
     let value = serde_json::to_value(product).map_err(|e| EvalError::Product(e.to_string()))?;

@@ -20,9 +20,11 @@ pub enum Val<'de> {
     Bool(bool),
     Int(i64),
     Number(f64),
-    Str(Cow<'de, str>),
+    /// The interned id (see [`Program::intern`]) and the text.
+    Str(u32, Cow<'de, str>),
     Date(Date),
-    Set(Vec<Cow<'de, str>>),
+    /// `start, len` of the set's elements in [`Record::items`].
+    Set(u32, u32),
     /// Index into the enumeration's values.
     Enum(u32),
 }
@@ -56,6 +58,16 @@ pub struct Record<'de> {
     pub category: Option<Cow<'de, str>>,
     pub holds: Vec<Cow<'de, str>>,
     pub values: Vec<Val<'de>>,
+    /// The elements of every set fact, interned id and text: one buffer per product.
+    pub items: Vec<(u32, Cow<'de, str>)>,
+}
+
+impl<'de> Record<'de> {
+    /// The elements of a set value.
+    pub fn set(&self, start: u32, len: u32) -> &[(u32, Cow<'de, str>)] {
+        let start = start as usize;
+        self.items.get(start..start + len as usize).unwrap_or(&[])
+    }
 }
 
 /// Reads a [`Record`] for `program` from any serde deserializer.
@@ -115,6 +127,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         let mut category = None;
         let mut holds = Vec::new();
         let mut values = None;
+        let mut items = Vec::with_capacity(64);
         while let Some(field) = map.next_key_seed(FieldSeed)? {
             match field {
                 Field::Id => id = Some(map.next_value_seed(StrSeed("the product `id`"))?),
@@ -128,8 +141,8 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
                 }
                 Field::Facts => {
                     values = Some(map.next_value_seed(FactsSeed {
-                        slots: &self.program.slots,
                         program: self.program,
+                        items: &mut items,
                     })?);
                 }
             }
@@ -142,6 +155,7 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
             category,
             holds,
             values: values.unwrap_or_else(|| vec![Val::Missing; self.program.slots.len()]),
+            items,
         })
     }
 }
@@ -230,40 +244,50 @@ impl<'de> Visitor<'de> for CategorySeed<'_> {
     }
 }
 
-struct FactsSeed<'p, 'r> {
-    slots: &'p [Slot<'r>],
+struct FactsSeed<'a, 'p, 'r, 'de> {
     program: &'p Program<'r>,
+    items: &'a mut Vec<(u32, Cow<'de, str>)>,
 }
 
-impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for FactsSeed<'_, '_, '_, 'de> {
     type Value = Vec<Val<'de>>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
+impl<'de> Visitor<'de> for FactsSeed<'_, '_, '_, 'de> {
     type Value = Vec<Val<'de>>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("`facts`, an object from fact name to value")
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut values = vec![Val::Missing; self.slots.len()];
-        let mut seen = vec![false; self.slots.len()];
+        let slots = &self.program.slots;
+        let mut values = vec![Val::Missing; slots.len()];
+        let mut position = 0;
         while let Some(slot) = map.next_key_seed(SlotKeySeed {
             program: self.program,
+            position,
         })? {
-            let info = self
-                .slots
+            position += 1;
+            let info = slots
                 .get(slot as usize)
                 .ok_or_else(|| de::Error::custom("internal: fact slot out of range"))?;
-            if std::mem::replace(seen.get_mut(slot as usize).unwrap_or(&mut true), true) {
+            // A fact given twice (a null first goes unnoticed: it said nothing).
+            if values
+                .get(slot as usize)
+                .is_some_and(|v| *v != Val::Missing)
+            {
                 return Err(de::Error::custom(format!(
                     "fact `{}` is given twice",
                     info.name
                 )));
             }
-            let value = map.next_value_seed(ValueSeed { slot: info })?;
+            let value = map.next_value_seed(ValueSeed {
+                slot: info,
+                program: self.program,
+                items: self.items,
+            })?;
             if let Some(place) = values.get_mut(slot as usize) {
                 *place = value;
             }
@@ -275,6 +299,7 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_> {
 /// A fact name, looked up once and turned into its slot.
 struct SlotKeySeed<'p, 'r> {
     program: &'p Program<'r>,
+    position: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for SlotKeySeed<'_, '_> {
@@ -290,8 +315,8 @@ impl Visitor<'_> for SlotKeySeed<'_, '_> {
         f.write_str("a fact name")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> Result<u32, E> {
-        if let Some(slot) = self.program.slot_by_name.get(v) {
-            return Ok(*slot);
+        if let Some(slot) = self.program.slot_of(v, self.position) {
+            return Ok(slot);
         }
         let hint = crate::diag::suggest(v, self.program.slot_by_name.keys().copied())
             .map(|s| format!(" (did you mean `{s}`?)"))
@@ -301,24 +326,26 @@ impl Visitor<'_> for SlotKeySeed<'_, '_> {
     }
 }
 
-struct ValueSeed<'p, 'r> {
+struct ValueSeed<'a, 'p, 'r, 'de> {
     slot: &'p Slot<'r>,
+    program: &'p Program<'r>,
+    items: &'a mut Vec<(u32, Cow<'de, str>)>,
 }
 
-impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_> {
+impl<'de> DeserializeSeed<'de> for ValueSeed<'_, '_, '_, 'de> {
     type Value = Val<'de>;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Val<'de>, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl ValueSeed<'_, '_> {
+impl ValueSeed<'_, '_, '_, '_> {
     fn wrong<E: de::Error>(&self, found: de::Unexpected<'_>) -> E {
         E::invalid_type(found, self)
     }
 }
 
-impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
+impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, 'de> {
     type Value = Val<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -386,14 +413,14 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Val<'de>, E> {
         match self.slot.ty {
-            SlotType::String => Ok(Val::Str(Cow::Borrowed(v))),
+            SlotType::String => Ok(Val::Str(self.program.intern(v), Cow::Borrowed(v))),
             _ => self.visit_str(v),
         }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Val<'de>, E> {
         match self.slot.ty {
-            SlotType::String => Ok(Val::Str(Cow::Owned(v.to_string()))),
+            SlotType::String => Ok(Val::Str(self.program.intern(v), Cow::Owned(v.to_string()))),
             SlotType::Date => parse_date(v)
                 .map(Val::Date)
                 .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self)),
@@ -411,11 +438,13 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_> {
         if self.slot.ty != SlotType::Set {
             return Err(self.wrong(de::Unexpected::Seq));
         }
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(4).min(64));
+        let start = self.items.len();
         while let Some(item) = seq.next_element_seed(StrSeed("a string in a set"))? {
-            out.push(item);
+            self.items.push((self.program.intern(&item), item));
         }
-        Ok(Val::Set(out))
+        let too_many = || de::Error::custom("too many set elements in one product");
+        let len = u32::try_from(self.items.len() - start).map_err(|_| too_many())?;
+        Ok(Val::Set(u32::try_from(start).map_err(|_| too_many())?, len))
     }
 
     fn visit_map<A: MapAccess<'de>>(self, _map: A) -> Result<Val<'de>, A::Error> {

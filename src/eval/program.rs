@@ -3,8 +3,10 @@
 //! that judging a product does no name lookups per criterion.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::civil::Date;
+use rustc_hash::FxHashMap;
 
 use crate::rules::{
     AppliesTo, Comparison, Condition, Credit, Direction, FactType, Literal, RecognitionStatus,
@@ -45,7 +47,7 @@ pub struct Slot<'r> {
     pub name: &'r str,
     pub ty: SlotType,
     /// Enumeration values, by name (empty for other types).
-    pub values: HashMap<&'r str, u32>,
+    pub values: FxHashMap<&'r str, u32>,
     pub value_names: Vec<&'r str>,
 }
 
@@ -65,18 +67,19 @@ pub enum Kind<'r> {
     Bool(u32, bool, bool),
     Int(u32, Comparison, i64),
     Number(u32, Comparison, f64),
-    Str(u32, bool, &'r str),
+    /// Strings are compared by interned id ([`Program::intern`]).
+    Str(u32, bool, u32),
     Enum(u32, bool, u32),
     Date(u32, Comparison, Date),
     /// `negated`, then the allowed values.
-    InStr(u32, bool, Vec<&'r str>),
+    InStr(u32, bool, Vec<u32>),
     InEnum(u32, bool, Vec<u32>),
     InNumber(u32, bool, Vec<f64>),
     InDate(u32, bool, Vec<Date>),
     InBool(u32, bool, Vec<bool>),
-    Contains(u32, &'r str),
-    Subset(u32, Vec<&'r str>),
-    Superset(u32, Vec<&'r str>),
+    Contains(u32, u32),
+    Subset(u32, Vec<u32>),
+    Superset(u32, Vec<u32>),
     /// The date lies in `lo..=hi`.
     Between(u32, Date, Date),
 }
@@ -112,12 +115,69 @@ pub struct Program<'r> {
     pub scheme: &'r Scheme,
     pub as_of: Date,
     pub slots: Vec<Slot<'r>>,
-    pub slot_by_name: HashMap<&'r str, u32>,
+    pub slot_by_name: FxHashMap<&'r str, u32>,
+    /// The slot last seen at each position of a product's `facts`: products
+    /// of one batch list their facts in the same order, so a name is usually
+    /// confirmed by one comparison instead of a hash lookup.
+    pub key_order: Vec<AtomicU32>,
+    /// Every string constant of the conditions, by id; a product's string
+    /// that is none of them gets [`OTHER`]. Strings of up to 7 bytes are
+    /// keyed by their bytes packed into an integer ([`small_key`]): no byte
+    /// hashing and no `memcmp` for the short values sets usually hold.
+    pub strings: FxHashMap<&'r str, u32>,
+    pub short_strings: FxHashMap<u64, u32>,
     pub category_by_name: HashMap<&'r str, u32>,
     pub criteria: Vec<CompiledCriterion<'r>>,
     pub levels: Vec<CompiledLevel<'r>>,
     /// Recognitions that credit this scheme version and are in effect at `as_of`.
     pub recognitions: Vec<CompiledRecognition<'r>>,
+}
+
+/// The interned id of a string that no condition mentions.
+pub const OTHER: u32 = u32::MAX;
+
+/// A string of at most 7 bytes as one integer: its bytes, then its length in
+/// the top byte (so `"a"` and `"a\0"` differ).
+pub fn small_key(s: &str) -> Option<u64> {
+    let bytes = s.as_bytes();
+    if bytes.len() > 7 {
+        return None;
+    }
+    let mut buffer = [0u8; 8];
+    buffer.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    buffer[7] = u8::try_from(bytes.len()).ok()?;
+    Some(u64::from_le_bytes(buffer))
+}
+
+/// Collects the string constants of a condition.
+fn collect_strings<'r>(condition: &'r Condition, out: &mut Vec<&'r str>, depth: usize) {
+    if depth > 256 {
+        return;
+    }
+    match condition {
+        Condition::And { args, .. } | Condition::Or { args, .. } => {
+            for a in args {
+                collect_strings(a, out, depth + 1);
+            }
+        }
+        Condition::Not { arg, .. } => collect_strings(arg, out, depth + 1),
+        Condition::Compare { value, .. } => {
+            if let Literal::String(s) = value {
+                out.push(s);
+            }
+        }
+        Condition::In { values, .. } => {
+            out.extend(values.iter().filter_map(|v| match v {
+                Literal::String(s) => Some(s.as_str()),
+                _ => None,
+            }));
+        }
+        Condition::Contains { value, .. } => out.push(value),
+        Condition::SubsetOf { values, .. } | Condition::SupersetOf { values, .. } => {
+            out.extend(values.iter().map(String::as_str));
+        }
+        Condition::IsTrue { .. } | Condition::Present { .. } | Condition::Within { .. } => {}
+    }
 }
 
 pub fn parse_date(s: &str) -> Option<Date> {
@@ -161,7 +221,7 @@ impl<'r> Program<'r> {
             .get(scheme)
             .ok_or_else(|| bad("no such scheme"))?;
         let mut slots = Vec::with_capacity(rules.facts.len());
-        let mut slot_by_name = HashMap::new();
+        let mut slot_by_name = FxHashMap::default();
         for (i, fact) in rules.facts.iter().enumerate() {
             let index = u32::try_from(i).map_err(|_| bad("too many facts"))?;
             let (ty, value_names) = match &fact.ty {
@@ -208,12 +268,40 @@ impl<'r> Program<'r> {
             parents.push(parent);
         }
 
+        let mut constants = Vec::new();
+        let conditions = scheme
+            .criteria
+            .iter()
+            .filter_map(|c| c.condition.as_ref())
+            .chain(
+                rules
+                    .recognitions
+                    .iter()
+                    .filter_map(|r| r.condition.as_ref()),
+            );
+        for condition in conditions {
+            collect_strings(condition, &mut constants, 0);
+        }
+        let mut strings = FxHashMap::default();
+        let mut short_strings = FxHashMap::default();
+        for constant in constants {
+            let next =
+                u32::try_from(strings.len()).map_err(|_| bad("too many string constants"))?;
+            let id = *strings.entry(constant).or_insert(next);
+            if let Some(key) = small_key(constant) {
+                short_strings.insert(key, id);
+            }
+        }
+
         let mut program = Program {
             rules,
             scheme,
             as_of,
+            key_order: (0..slots.len()).map(|_| AtomicU32::new(u32::MAX)).collect(),
             slots,
             slot_by_name,
+            strings,
+            short_strings,
             category_by_name,
             criteria: Vec::new(),
             levels: Vec::new(),
@@ -326,6 +414,34 @@ impl<'r> Program<'r> {
         Ok(program)
     }
 
+    /// The slot of the fact named `name`, the `position`-th key of a product's facts.
+    pub fn slot_of(&self, name: &str, position: usize) -> Option<u32> {
+        let predicted = self.key_order.get(position);
+        if let Some(p) = predicted {
+            let slot = p.load(Ordering::Relaxed);
+            if self
+                .slots
+                .get(slot as usize)
+                .is_some_and(|s| s.name == name)
+            {
+                return Some(slot);
+            }
+        }
+        let slot = *self.slot_by_name.get(name)?;
+        if let Some(p) = predicted {
+            p.store(slot, Ordering::Relaxed);
+        }
+        Some(slot)
+    }
+
+    /// The id of a string constant ([`OTHER`] for strings no condition mentions).
+    pub fn intern(&self, s: &str) -> u32 {
+        match small_key(s) {
+            Some(key) => self.short_strings.get(&key).copied().unwrap_or(OTHER),
+            None => self.strings.get(s).copied().unwrap_or(OTHER),
+        }
+    }
+
     fn slot(&self, fact: &crate::rules::FactRef) -> Result<(u32, &Slot<'r>), RuleSetError> {
         let slot = self
             .slots
@@ -398,7 +514,7 @@ impl<'r> Program<'r> {
                         Kind::Number(slot, *comparison, *d)
                     }
                     (SlotType::String, Literal::String(s)) => {
-                        Kind::Str(slot, equality(comparison)?, s)
+                        Kind::Str(slot, equality(comparison)?, self.intern(s))
                     }
                     (SlotType::Enum, Literal::Enum(v)) => {
                         let index = info.values.get(v.as_str()).ok_or_else(|| {
@@ -427,7 +543,7 @@ impl<'r> Program<'r> {
                         values
                             .iter()
                             .map(|v| match v {
-                                Literal::String(s) => Ok(s.as_str()),
+                                Literal::String(s) => Ok(self.intern(s)),
                                 _ => Err(wrong()),
                             })
                             .collect::<Result<_, _>>()?,
@@ -484,7 +600,7 @@ impl<'r> Program<'r> {
                 if info.ty != SlotType::Set {
                     return Err(mismatch("not a set fact"));
                 }
-                Kind::Contains(slot, value)
+                Kind::Contains(slot, self.intern(value))
             }
             Condition::SubsetOf { fact, values, .. }
             | Condition::SupersetOf { fact, values, .. } => {
@@ -492,7 +608,9 @@ impl<'r> Program<'r> {
                 if info.ty != SlotType::Set {
                     return Err(mismatch("not a set fact"));
                 }
-                let values = values.iter().map(String::as_str).collect();
+                let mut values: Vec<u32> = values.iter().map(|v| self.intern(v)).collect();
+                values.sort_unstable();
+                values.dedup();
                 if matches!(condition, Condition::SubsetOf { .. }) {
                     Kind::Subset(slot, values)
                 } else {

@@ -4,11 +4,36 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+/// `id@version`, written without building a string.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SchemeName<'r> {
+    pub id: &'r str,
+    pub version: &'r str,
+}
+
+impl std::fmt::Display for SchemeName<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}@{}", self.id, self.version)
+    }
+}
+
+impl Serialize for SchemeName<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+fn display<T: std::fmt::Display, S: Serializer>(
+    value: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(value)
+}
 
 /// Kleene's three truth values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Truth {
     False,
@@ -40,7 +65,7 @@ impl Truth {
 }
 
 /// How a criterion ends for a product.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     Pass,
@@ -70,65 +95,93 @@ impl Verdict {
 }
 
 /// A sub-expression that decided a criterion, with the fact values it read.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct Leaf {
-    pub expr: String,
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Leaf<'r> {
+    pub expr: &'r str,
     pub value: Truth,
     /// Fact name → the product's value (`null` when the product does not give it).
-    pub facts: BTreeMap<String, serde_json::Value>,
+    pub facts: LeafFacts<'r>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct CriterionResult {
-    pub id: String,
-    pub title: String,
+/// The facts a leaf read (one, for every predicate of the language), written
+/// as a JSON object from name to value.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LeafFacts<'r>(pub Option<(&'r str, serde_json::Value)>);
+
+impl LeafFacts<'_> {
+    /// The value of fact `name`, if the leaf read it.
+    pub fn get(&self, name: &str) -> Option<&serde_json::Value> {
+        self.0.as_ref().filter(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &serde_json::Value)> {
+        self.0.iter().map(|(n, v)| (*n, v))
+    }
+}
+
+impl Serialize for LeafFacts<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(usize::from(self.0.is_some())))?;
+        if let Some((name, value)) = &self.0 {
+            map.serialize_entry(name, value)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CriterionResult<'r> {
+    pub id: &'r str,
+    pub title: &'r str,
     pub outcome: Verdict,
     /// Why, when it is not decided by the condition: pending, not applicable, credited.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// The recognitions that credit it fully.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub credited_by: Vec<String>,
+    pub credited_by: Vec<&'r str>,
     /// Recognitions held that credit it partially (it is still evaluated).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub partially_credited_by: Vec<String>,
+    pub partially_credited_by: Vec<&'r str>,
     /// For fail and unknown: the sub-expressions that decided it.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub decided_by: Vec<Leaf>,
+    pub decided_by: Vec<Leaf<'r>>,
 }
 
 /// An at-least-k-of-n group the next level does not meet yet.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct GroupResult {
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GroupResult<'r> {
     pub k: i64,
-    pub of: Vec<String>,
+    pub of: Vec<&'r str>,
     pub met: usize,
     pub unknown: usize,
 }
 
 /// The lowest level the product does not reach, and what stands in the way.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct NextLevel {
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct NextLevel<'r> {
     pub rank: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    pub failing: Vec<CriterionResult>,
-    pub unknown: Vec<CriterionResult>,
+    pub title: Option<&'r str>,
+    pub failing: Vec<CriterionResult<'r>>,
+    pub unknown: Vec<CriterionResult<'r>>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub groups: Vec<GroupResult>,
+    pub groups: Vec<GroupResult<'r>>,
 }
 
 /// The result for one product.
-#[derive(Clone, Debug, PartialEq, Serialize, JsonSchema)]
-pub struct Outcome {
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome<'r> {
     /// The input line (JSON Lines input only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     pub id: String,
     /// `id@version` of the scheme judged against.
-    pub scheme: String,
-    pub as_of: String,
-    pub category: String,
+    pub scheme: SchemeName<'r>,
+    #[serde(serialize_with = "display")]
+    pub as_of: jiff::civil::Date,
+    pub category: &'r str,
     /// Whether the category is in scope on `as_of` (its effective date, and its parents', has come).
     pub in_scope: bool,
     /// The highest level reached (every level up to it met); `null` for none.
@@ -136,10 +189,10 @@ pub struct Outcome {
     /// The highest level still reachable if every unknown criterion passed.
     pub reachable: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub next: Option<NextLevel>,
+    pub next: Option<NextLevel<'r>>,
     /// Every criterion judged (with `--explain`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub criteria: Option<Vec<CriterionResult>>,
+    pub criteria: Option<Vec<CriterionResult<'r>>>,
 }
 
 fn level_name(rank: Option<i64>, titles: &BTreeMap<i64, String>) -> String {
@@ -152,7 +205,7 @@ fn level_name(rank: Option<i64>, titles: &BTreeMap<i64, String>) -> String {
     }
 }
 
-fn leaf_line(out: &mut String, leaf: &Leaf) {
+fn leaf_line(out: &mut String, leaf: &Leaf<'_>) {
     let facts: Vec<String> = leaf
         .facts
         .iter()
@@ -177,7 +230,7 @@ fn leaf_line(out: &mut String, leaf: &Leaf) {
     );
 }
 
-fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult) {
+fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<'_>) {
     let _ = writeln!(out, "    {mark} {} {}: {}", c.id, c.outcome.word(), c.title);
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "        {reason}");
@@ -188,7 +241,7 @@ fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult) {
 }
 
 /// A short report for a person: level reached, reachable, and what the next level lacks.
-pub fn render_explanation(outcome: &Outcome, titles: &BTreeMap<i64, String>) -> String {
+pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -238,7 +291,7 @@ pub fn render_explanation(outcome: &Outcome, titles: &BTreeMap<i64, String>) -> 
         }
     }
     if let Some(criteria) = &outcome.criteria {
-        let credited: Vec<&CriterionResult> = criteria
+        let credited: Vec<&CriterionResult<'_>> = criteria
             .iter()
             .filter(|c| c.outcome == Verdict::Credited)
             .collect();

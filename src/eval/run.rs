@@ -1,10 +1,8 @@
 //! Judging one product: criteria lazily, levels cumulatively with early
 //! exit, explanations only for what is reported.
 
-use std::collections::BTreeMap;
-
 use super::product::{Record, Val};
-use super::program::{CompiledCriterion, Kind, Node, Program};
+use super::program::{CompiledCriterion, Kind, Node, OTHER, Program};
 use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
 use super::{ProductError, split_holding};
 use crate::rules::{Comparison, Credit, Status};
@@ -21,8 +19,9 @@ fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
 }
 
 /// Evaluates a node. A missing fact makes its predicate unknown.
-pub fn eval(node: &Node<'_>, values: &[Val<'_>]) -> Truth {
-    let get = |slot: &u32| values.get(*slot as usize).unwrap_or(&Val::Missing);
+pub fn eval(node: &Node<'_>, record: &Record<'_>) -> Truth {
+    let values = record;
+    let get = |slot: &u32| record.values.get(*slot as usize).unwrap_or(&Val::Missing);
     let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
     match &node.kind {
         Kind::And(items) => {
@@ -66,7 +65,7 @@ pub fn eval(node: &Node<'_>, values: &[Val<'_>]) -> Truth {
             _ => None,
         }),
         Kind::Str(slot, eq, value) => known(match get(slot) {
-            Val::Str(s) => Some((s.as_ref() == *value) == *eq),
+            Val::Str(id, _) => Some((id == value && *id != OTHER) == *eq),
             _ => None,
         }),
         Kind::Enum(slot, eq, value) => known(match get(slot) {
@@ -78,7 +77,7 @@ pub fn eval(node: &Node<'_>, values: &[Val<'_>]) -> Truth {
             _ => None,
         }),
         Kind::InStr(slot, negated, list) => known(match get(slot) {
-            Val::Str(s) => Some(list.contains(&s.as_ref()) != *negated),
+            Val::Str(id, _) => Some(list.contains(id) != *negated),
             _ => None,
         }),
         Kind::InEnum(slot, negated, list) => known(match get(slot) {
@@ -99,15 +98,29 @@ pub fn eval(node: &Node<'_>, values: &[Val<'_>]) -> Truth {
             _ => None,
         }),
         Kind::Contains(slot, value) => known(match get(slot) {
-            Val::Set(items) => Some(items.iter().any(|i| i.as_ref() == *value)),
+            Val::Set(start, len) => {
+                Some(*value != OTHER && record.set(*start, *len).iter().any(|(id, _)| id == value))
+            }
             _ => None,
         }),
+        // `list` is sorted; a product string no condition mentions is in no list.
         Kind::Subset(slot, list) => known(match get(slot) {
-            Val::Set(items) => Some(items.iter().all(|i| list.contains(&i.as_ref()))),
+            Val::Set(start, len) => Some(
+                record
+                    .set(*start, *len)
+                    .iter()
+                    .all(|(id, _)| list.binary_search(id).is_ok()),
+            ),
             _ => None,
         }),
         Kind::Superset(slot, list) => known(match get(slot) {
-            Val::Set(items) => Some(list.iter().all(|v| items.iter().any(|i| i.as_ref() == *v))),
+            Val::Set(start, len) => {
+                let set = record.set(*start, *len);
+                Some(
+                    list.iter()
+                        .all(|v| *v != OTHER && set.iter().any(|(id, _)| id == v)),
+                )
+            }
             _ => None,
         }),
         Kind::Between(slot, lo, hi) => known(match get(slot) {
@@ -145,7 +158,7 @@ fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
 const MAX_LEAVES: usize = 16;
 
 impl<'r> Program<'r> {
-    fn value_json(&self, slot: u32, value: &Val<'_>) -> serde_json::Value {
+    fn value_json(&self, slot: u32, value: &Val<'_>, record: &Record<'_>) -> serde_json::Value {
         match value {
             Val::Missing => serde_json::Value::Null,
             Val::Bool(b) => (*b).into(),
@@ -153,11 +166,12 @@ impl<'r> Program<'r> {
             Val::Number(n) => {
                 serde_json::Number::from_f64(*n).map_or(serde_json::Value::Null, Into::into)
             }
-            Val::Str(s) => s.as_ref().into(),
+            Val::Str(_, s) => s.as_ref().into(),
             Val::Date(d) => d.to_string().into(),
-            Val::Set(items) => items
+            Val::Set(start, len) => record
+                .set(*start, *len)
                 .iter()
-                .map(|i| serde_json::Value::from(i.as_ref()))
+                .map(|(_, s)| serde_json::Value::from(s.as_ref()))
                 .collect(),
             Val::Enum(i) => self
                 .slots
@@ -168,7 +182,7 @@ impl<'r> Program<'r> {
     }
 
     /// The sub-expressions that gave `node` its value.
-    fn explain(&self, node: &Node<'_>, values: &[Val<'_>], out: &mut Vec<Leaf>) {
+    fn explain(&self, node: &Node<'r>, values: &Record<'_>, out: &mut Vec<Leaf<'r>>) {
         if out.len() >= MAX_LEAVES {
             return;
         }
@@ -191,15 +205,15 @@ impl<'r> Program<'r> {
             }
             Kind::Not(inner) => self.explain(inner, values, out),
             leaf => {
-                let mut facts = BTreeMap::new();
+                let mut facts = super::report::LeafFacts::default();
                 if let Some(slot) = leaf_slot(leaf)
                     && let Some(info) = self.slots.get(slot as usize)
                 {
-                    let v = values.get(slot as usize).unwrap_or(&Val::Missing);
-                    facts.insert(info.name.to_string(), self.value_json(slot, v));
+                    let v = values.values.get(slot as usize).unwrap_or(&Val::Missing);
+                    facts.0 = Some((info.name, self.value_json(slot, v, values)));
                 }
                 out.push(Leaf {
-                    expr: node.text.to_string(),
+                    expr: node.text,
                     value,
                     facts,
                 });
@@ -208,6 +222,9 @@ impl<'r> Program<'r> {
     }
 
     fn credits(&self, record: &Record<'_>) -> (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>) {
+        if record.holds.is_empty() || self.recognitions.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
         let mut full = vec![Vec::new(); self.criteria.len()];
         let mut partial = vec![Vec::new(); self.criteria.len()];
         for compiled in &self.recognitions {
@@ -229,7 +246,7 @@ impl<'r> Program<'r> {
                 continue;
             }
             if let Some(condition) = &compiled.condition
-                && eval(condition, &record.values) != Truth::True
+                && eval(condition, record) != Truth::True
             {
                 continue;
             }
@@ -252,7 +269,7 @@ impl<'r> Program<'r> {
         criterion: &CompiledCriterion<'_>,
         category: Option<u32>,
         credited: bool,
-        values: &[Val<'_>],
+        values: &Record<'_>,
     ) -> Verdict {
         let applies = match (&criterion.applies, category) {
             (None, _) => true,
@@ -279,21 +296,13 @@ impl<'r> Program<'r> {
         &self,
         index: u32,
         verdict: Verdict,
-        credits: &(Vec<Vec<&str>>, Vec<Vec<&str>>),
-        values: &[Val<'_>],
-    ) -> CriterionResult {
+        credits: &(Vec<Vec<&'r str>>, Vec<Vec<&'r str>>),
+        values: &Record<'_>,
+    ) -> CriterionResult<'r> {
         let compiled = self.criteria.get(index as usize);
         let criterion = compiled.map(|c| c.criterion);
-        let full: Vec<String> = credits
-            .0
-            .get(index as usize)
-            .map(|l| l.iter().map(|s| s.to_string()).collect())
-            .unwrap_or_default();
-        let partial: Vec<String> = credits
-            .1
-            .get(index as usize)
-            .map(|l| l.iter().map(|s| s.to_string()).collect())
-            .unwrap_or_default();
+        let full: Vec<&'r str> = credits.0.get(index as usize).cloned().unwrap_or_default();
+        let partial: Vec<&'r str> = credits.1.get(index as usize).cloned().unwrap_or_default();
         let reason = match (verdict, criterion) {
             (Verdict::NotApplicable, Some(c)) => Some(if compiled.is_some_and(|c| !c.valid_now) {
                 format!(
@@ -318,8 +327,8 @@ impl<'r> Program<'r> {
             self.explain(condition, values, &mut decided_by);
         }
         CriterionResult {
-            id: criterion.map(|c| c.id.clone()).unwrap_or_default(),
-            title: criterion.map(|c| c.title.clone()).unwrap_or_default(),
+            id: criterion.map_or("", |c| c.id.as_str()),
+            title: criterion.map_or("", |c| c.title.as_str()),
             outcome: verdict,
             reason,
             credited_by: if verdict == Verdict::Credited {
@@ -333,12 +342,12 @@ impl<'r> Program<'r> {
     }
 
     /// Judges a product read by [`super::RecordSeed`].
-    pub fn judge(&self, record: &Record<'_>) -> Result<Outcome, ProductError> {
+    pub fn judge(&self, record: &Record<'_>) -> Result<Outcome<'r>, ProductError> {
         self.judge_with(record, false)
     }
 
     /// Judges a product; with `all`, the outcome lists every criterion judged.
-    pub fn judge_with(&self, record: &Record<'_>, all: bool) -> Result<Outcome, ProductError> {
+    pub fn judge_with(&self, record: &Record<'_>, all: bool) -> Result<Outcome<'r>, ProductError> {
         let category_name = record.category.as_deref().ok_or_else(|| {
             ProductError(format!(
                 "the product gives no category for scheme `{}`",
@@ -364,7 +373,7 @@ impl<'r> Program<'r> {
                 Some(place) => {
                     let credited = credits.0.get(i as usize).is_some_and(|l| !l.is_empty());
                     let v = self.criteria.get(i as usize).map_or(Verdict::Unknown, |c| {
-                        self.verdict(c, Some(category), credited, &record.values)
+                        self.verdict(c, Some(category), credited, record)
                     });
                     *place = Some(v);
                     v
@@ -418,7 +427,7 @@ impl<'r> Program<'r> {
                             .filter_map(|m| {
                                 self.criteria
                                     .get(*m as usize)
-                                    .map(|c| c.criterion.id.clone())
+                                    .map(|c| c.criterion.id.as_str())
                             })
                             .collect(),
                         met,
@@ -430,14 +439,14 @@ impl<'r> Program<'r> {
             if truth != Truth::True && next.is_none() {
                 next = Some(NextLevel {
                     rank: level.level.rank,
-                    title: level.level.title.clone(),
+                    title: level.level.title.as_deref(),
                     failing: failing
                         .iter()
-                        .map(|c| self.report(*c, Verdict::Fail, &credits, &record.values))
+                        .map(|c| self.report(*c, Verdict::Fail, &credits, record))
                         .collect(),
                     unknown: unknown
                         .iter()
-                        .map(|c| self.report(*c, Verdict::Unknown, &credits, &record.values))
+                        .map(|c| self.report(*c, Verdict::Unknown, &credits, record))
                         .collect(),
                     groups,
                 });
@@ -458,16 +467,23 @@ impl<'r> Program<'r> {
                 .filter_map(|i| {
                     let i = u32::try_from(i).ok()?;
                     let v = verdict_of(i);
-                    Some(self.report(i, v, &credits, &record.values))
+                    Some(self.report(i, v, &credits, record))
                 })
                 .collect()
         });
         Ok(Outcome {
             line: None,
             id: record.id.to_string(),
-            scheme: self.scheme.key(),
-            as_of: self.as_of.to_string(),
-            category: category_name.to_string(),
+            scheme: super::report::SchemeName {
+                id: &self.scheme.id,
+                version: &self.scheme.version,
+            },
+            as_of: self.as_of,
+            category: self
+                .scheme
+                .categories
+                .get(category as usize)
+                .map_or("", |c| c.id.as_str()),
             in_scope,
             level: reached,
             reachable,
