@@ -97,8 +97,12 @@ pub struct CompiledCriterion<'r> {
 #[derive(Debug)]
 pub struct CompiledLevel<'r> {
     pub level: &'r crate::rules::Level,
+    /// What this level adds to the one below (everything it requires, when
+    /// `cumulative` is false).
     pub required: Vec<u32>,
     pub groups: Vec<(i64, Vec<u32>)>,
+    /// Whether this level requires everything the level below does.
+    pub cumulative: bool,
 }
 
 #[derive(Debug)]
@@ -366,22 +370,38 @@ impl<'r> Program<'r> {
         };
         let mut levels: Vec<&crate::rules::Level> = scheme.levels.iter().collect();
         levels.sort_by_key(|l| l.rank);
+        // Each level keeps only what it adds to the level below: judged lowest
+        // first, a level is reached only when the one below is, so its own
+        // additions decide it. (When a rule set's levels are not cumulative,
+        // which `check` forbids, a level keeps its whole list.)
+        let mut below_required: std::collections::BTreeSet<&str> =
+            std::collections::BTreeSet::new();
+        let mut below_groups: Vec<&crate::rules::AtLeast> = Vec::new();
         for level in levels {
+            let all: std::collections::BTreeSet<&str> =
+                level.requires_all.iter().map(String::as_str).collect();
+            let cumulative = below_required.is_subset(&all)
+                && below_groups.iter().all(|g| level.at_least_all.contains(g));
             let required = level
                 .requires_all
                 .iter()
+                .filter(|id| !cumulative || !below_required.contains(id.as_str()))
                 .map(lookup)
                 .collect::<Result<_, _>>()?;
             let groups = level
                 .at_least_all
                 .iter()
+                .filter(|g| !cumulative || !below_groups.contains(g))
                 .map(|g| Ok((g.k, g.of.iter().map(lookup).collect::<Result<_, _>>()?)))
                 .collect::<Result<_, RuleSetError>>()?;
             program.levels.push(CompiledLevel {
                 level,
                 required,
                 groups,
+                cumulative,
             });
+            below_required = all;
+            below_groups = level.at_least_all.iter().collect();
         }
         for recognition in &rules.recognitions {
             let in_effect = recognition.to.scheme == scheme.id

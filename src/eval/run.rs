@@ -386,6 +386,9 @@ impl<'r> Program<'r> {
         let mut reachable = None;
         let mut next = None;
         let mut all_met = true;
+        // What every level so far adds up to: a cumulative level is met only
+        // when the levels below it are.
+        let mut running = Truth::True;
         for level in &self.levels {
             let mut truth = Truth::True;
             let mut failing = Vec::new();
@@ -436,6 +439,10 @@ impl<'r> Program<'r> {
                 }
                 truth = truth.and(group_truth);
             }
+            if level.cumulative {
+                truth = truth.and(running);
+            }
+            running = truth;
             if truth != Truth::True && next.is_none() {
                 next = Some(NextLevel {
                     rank: level.level.rank,
