@@ -10,6 +10,8 @@
     reason = "tests"
 )]
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -250,32 +252,18 @@ fn bad_products_are_errors_naming_the_problem() {
 }
 
 fn run_eval(input: &str, extra: &[&str]) -> (i32, String, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
-        .args([
-            "eval",
-            "tests/fixtures/eval/rules.policy",
-            "--scheme",
-            "demo",
-            "--as-of",
-            "2026-11-25",
-            "--facts",
-            "-",
-        ])
-        .args(extra)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_string();
-    let writer = std::thread::spawn(move || {
-        use std::io::Write;
-        let _ = stdin.write_all(input.as_bytes());
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let mut args = vec![
+        "eval",
+        "tests/fixtures/eval/rules.policy",
+        "--scheme",
+        "demo",
+        "--as-of",
+        "2026-11-25",
+        "--facts",
+        "-",
+    ];
+    args.extend_from_slice(extra);
+    let out = common::labelc_with_input(&args, input.as_bytes());
     (
         out.status.code().unwrap(),
         String::from_utf8(out.stdout).unwrap(),

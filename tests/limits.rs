@@ -9,8 +9,7 @@
     reason = "tests"
 )]
 
-use std::io::Write;
-use std::process::{Command, Stdio};
+mod common;
 
 use labelc::diag::Code;
 use labelc::source::{MAX_FILE_BYTES, SourceMap};
@@ -20,22 +19,9 @@ fn codes(text: &str) -> Vec<Code> {
     outcome.diagnostics.iter().map(|d| d.code).collect()
 }
 
-/// Runs `labelc check -` on `input`; returns (exit code, stderr length).
+/// Runs `labelc check -` on `input`; returns the exit code and stderr.
 fn run_binary(input: &[u8]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
-        .args(["check", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    let writer = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    writer.join().unwrap();
+    let out = common::labelc_with_input(&["check", "-"], input);
     (
         out.status.code().unwrap(),
         String::from_utf8_lossy(&out.stderr).into_owned(),

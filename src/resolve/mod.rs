@@ -359,24 +359,7 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
     }
     for level in index.levels.values() {
         for include in &level.includes {
-            if let Some(rank) = include.value
-                && !index.levels.contains_key(&rank)
-                && !index.is_invalid("level", &rank.to_string())
-            {
-                let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
-                diagnostics.push(
-                    Diagnostic::error(
-                        Code::UnknownLevel,
-                        format!("unknown level `{rank}` in scheme `{scheme_name}`"),
-                        include.span,
-                        "no level of this rank",
-                    )
-                    .with_help(format!(
-                        "the levels of `{scheme_name}` are {}",
-                        ranks.join(", ")
-                    )),
-                );
-            }
+            check_level_ref(index, include, &scheme_name, diagnostics);
         }
         // A criterion the level already lists is no useful "did you mean".
         let listed: BTreeSet<&str> = level
@@ -390,6 +373,31 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
             check_criterion_ref(index, id, &scheme_name, &listed, diagnostics);
         }
     }
+}
+
+fn check_level_ref(
+    index: &SchemeIndex<'_>,
+    rank: &IntLit,
+    scheme_name: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(value) = rank.value else { return };
+    if index.levels.contains_key(&value) || index.is_invalid("level", &value.to_string()) {
+        return;
+    }
+    let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
+    diagnostics.push(
+        Diagnostic::error(
+            Code::UnknownLevel,
+            format!("unknown level `{value}` in scheme `{scheme_name}`"),
+            rank.span,
+            "no level of this rank",
+        )
+        .with_help(format!(
+            "the levels of `{scheme_name}` are {}",
+            ranks.join(", ")
+        )),
+    );
 }
 
 fn check_criterion_ref(
@@ -555,23 +563,7 @@ fn resolve_recognition<'a>(
         let index = model.schemes.get(&key)?;
         let name = format!("{}@{}", key.0, key.1);
         match &from.target {
-            FromTarget::Level(rank) => {
-                if let Some(rank) = rank.value
-                    && !index.levels.contains_key(&rank)
-                    && !index.is_invalid("level", &rank.to_string())
-                {
-                    let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::UnknownLevel,
-                            format!("unknown level `{rank}` in scheme `{name}`"),
-                            from.span,
-                            "no level of this rank",
-                        )
-                        .with_help(format!("the levels of `{name}` are {}", ranks.join(", "))),
-                    );
-                }
-            }
+            FromTarget::Level(rank) => check_level_ref(index, rank, &name, diagnostics),
             FromTarget::Criterion(id) => {
                 check_criterion_ref(index, id, &name, &BTreeSet::new(), diagnostics)
             }

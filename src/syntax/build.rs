@@ -340,6 +340,30 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// `keyword "text"` into a field that may be given once.
+    fn text_field(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        slot: &mut Option<Text>,
+        field: &str,
+    ) -> Built<()> {
+        let text = self.text(self.field_value(pair)?)?;
+        self.once(slot, text, field);
+        Ok(())
+    }
+
+    /// `keyword YYYY-MM-DD` into a field that may be given once.
+    fn date_field(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        slot: &mut Option<DateLit>,
+        field: &str,
+    ) -> Built<()> {
+        let date = self.date(&self.field_value(pair)?);
+        self.once(slot, date, field);
+        Ok(())
+    }
+
     /// The single meaningful child of a `keyword value` field.
     fn field_value<'i>(&self, pair: Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
         let span = self.span(&pair);
@@ -471,13 +495,9 @@ impl<'a> Builder<'a> {
                 Rule::fact_path => name = Some(self.ident(&child)),
                 Rule::fact_type => ty = Some(self.fact_type(child)?),
                 Rule::description_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut description, text, "description");
+                    self.text_field(child, &mut description, "description")?
                 }
-                Rule::unit_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut unit, text, "unit");
-                }
+                Rule::unit_field => self.text_field(child, &mut unit, "unit")?,
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -544,13 +564,9 @@ impl<'a> Builder<'a> {
             let child_span = self.span(&child);
             match child.as_rule() {
                 Rule::scheme_ref => reference = Some(self.scheme_ref(child)?),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::jurisdiction_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut jurisdiction, text, "jurisdiction");
+                    self.text_field(child, &mut jurisdiction, "jurisdiction")?
                 }
                 Rule::scheme_status_field => {
                     let value = self.field_value(child)?;
@@ -566,10 +582,7 @@ impl<'a> Builder<'a> {
                     };
                     self.once(&mut status, value, "status");
                 }
-                Rule::effective_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut effective, date, "effective");
-                }
+                Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
                 Rule::member_recovery => {
                     self.count_item(child_span);
                     members.push(Member::Invalid(
@@ -621,22 +634,10 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::name => id = Some(self.ident(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
-                Rule::document_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut document, text, "document");
-                }
-                Rule::issued_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut issued, date, "issued");
-                }
-                Rule::url_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut url, text, "url");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
+                Rule::document_field => self.text_field(child, &mut document, "document")?,
+                Rule::issued_field => self.date_field(child, &mut issued, "issued")?,
+                Rule::url_field => self.text_field(child, &mut url, "url")?,
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -656,14 +657,8 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::name => id = Some(self.ident(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
-                Rule::role_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut role, text, "role");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
+                Rule::role_field => self.text_field(child, &mut role, "role")?,
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -692,18 +687,9 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::name => id = Some(self.ident(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
-                Rule::effective_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut effective, date, "effective");
-                }
-                Rule::phase_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut phase, text, "phase");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
+                Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
+                Rule::phase_field => self.text_field(child, &mut phase, "phase")?,
                 Rule::status_field => {
                     let value = self.status(child)?;
                     self.once(&mut status, value, "status");
@@ -740,10 +726,7 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::citation_field => {
                     let field_span = self.span(&child);
                     let mut source = None;
@@ -791,13 +774,9 @@ impl<'a> Builder<'a> {
                     let value = self.status(child)?;
                     self.once(&mut status, value, "status");
                 }
-                Rule::valid_from_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut valid_from, date, "valid_from");
-                }
+                Rule::valid_from_field => self.date_field(child, &mut valid_from, "valid_from")?,
                 Rule::valid_until_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut valid_until, date, "valid_until");
+                    self.date_field(child, &mut valid_until, "valid_until")?
                 }
                 Rule::condition_field => {
                     let expr = self.expr(self.field_value(child)?)?;
@@ -829,10 +808,7 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::int => rank = Some(self.int(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::status_field => {
                     let value = self.status(child)?;
                     self.once(&mut status, value, "status");
@@ -885,10 +861,7 @@ impl<'a> Builder<'a> {
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
-                Rule::title_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut title, text, "title");
-                }
+                Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::from_field => {
                     let field_span = self.span(&child);
                     let mut scheme = None;
@@ -962,17 +935,10 @@ impl<'a> Builder<'a> {
                     };
                     self.once(&mut status, value, "status");
                 }
-                Rule::recognition_source_field => {
-                    let text = self.text(self.field_value(child)?)?;
-                    self.once(&mut source, text, "source");
-                }
-                Rule::valid_from_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut valid_from, date, "valid_from");
-                }
+                Rule::recognition_source_field => self.text_field(child, &mut source, "source")?,
+                Rule::valid_from_field => self.date_field(child, &mut valid_from, "valid_from")?,
                 Rule::valid_until_field => {
-                    let date = self.date(&self.field_value(child)?);
-                    self.once(&mut valid_until, date, "valid_until");
+                    self.date_field(child, &mut valid_until, "valid_until")?
                 }
                 Rule::condition_field => {
                     let expr = self.expr(self.field_value(child)?)?;
