@@ -364,6 +364,25 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// `keyword value` where the value is one of a fixed set of words, into a
+    /// field that may be given once.
+    fn word_field<T: Copy>(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        slot: &mut Option<Spanned<T>>,
+        field: &str,
+        word: fn(&str) -> Option<T>,
+    ) -> Built<()> {
+        let value = self.field_value(pair)?;
+        let parsed = word(value.as_str()).ok_or_else(|| self.malformed(&value))?;
+        let spanned = Spanned {
+            value: parsed,
+            span: self.span(&value),
+        };
+        self.once(slot, spanned, field);
+        Ok(())
+    }
+
     /// The single meaningful child of a `keyword value` field.
     fn field_value<'i>(&self, pair: Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
         let span = self.span(&pair);
@@ -569,18 +588,12 @@ impl<'a> Builder<'a> {
                     self.text_field(child, &mut jurisdiction, "jurisdiction")?
                 }
                 Rule::scheme_status_field => {
-                    let value = self.field_value(child)?;
-                    let s = match value.as_str() {
-                        "draft" => SchemeStatus::Draft,
-                        "in_force" => SchemeStatus::InForce,
-                        "superseded" => SchemeStatus::Superseded,
-                        _ => return Err(self.malformed(&value)),
-                    };
-                    let value = Spanned {
-                        value: s,
-                        span: self.span(&value),
-                    };
-                    self.once(&mut status, value, "status");
+                    self.word_field(child, &mut status, "status", |w| match w {
+                        "draft" => Some(SchemeStatus::Draft),
+                        "in_force" => Some(SchemeStatus::InForce),
+                        "superseded" => Some(SchemeStatus::Superseded),
+                        _ => None,
+                    })?
                 }
                 Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
                 Rule::member_recovery => {
@@ -755,19 +768,13 @@ impl<'a> Builder<'a> {
                     self.once(&mut applies_to, value, "applies_to");
                 }
                 Rule::method_field => {
-                    let value = self.field_value(child)?;
-                    let m = match value.as_str() {
-                        "test" => Method::Test,
-                        "document_review" => Method::DocumentReview,
-                        "audit" => Method::Audit,
-                        "self_declaration" => Method::SelfDeclaration,
-                        _ => return Err(self.malformed(&value)),
-                    };
-                    let value = Spanned {
-                        value: m,
-                        span: self.span(&value),
-                    };
-                    self.once(&mut method, value, "method");
+                    self.word_field(child, &mut method, "method", |w| match w {
+                        "test" => Some(Method::Test),
+                        "document_review" => Some(Method::DocumentReview),
+                        "audit" => Some(Method::Audit),
+                        "self_declaration" => Some(Method::SelfDeclaration),
+                        _ => None,
+                    })?
                 }
                 Rule::evidence_field => evidence.push(self.text(self.field_value(child)?)?),
                 Rule::status_field => {
@@ -892,48 +899,30 @@ impl<'a> Builder<'a> {
                     self.once(&mut to, value, "to");
                 }
                 Rule::relationship_field => {
-                    let value = self.field_value(child)?;
-                    let r = match value.as_str() {
-                        "equal" => Relationship::Equal,
-                        "subset_of" => Relationship::SubsetOf,
-                        "superset_of" => Relationship::SupersetOf,
-                        "intersects_with" => Relationship::IntersectsWith,
-                        "no_relationship" => Relationship::NoRelationship,
-                        _ => return Err(self.malformed(&value)),
-                    };
-                    let value = Spanned {
-                        value: r,
-                        span: self.span(&value),
-                    };
-                    self.once(&mut relationship, value, "relationship");
+                    self.word_field(child, &mut relationship, "relationship", |w| match w {
+                        "equal" => Some(Relationship::Equal),
+                        "subset_of" => Some(Relationship::SubsetOf),
+                        "superset_of" => Some(Relationship::SupersetOf),
+                        "intersects_with" => Some(Relationship::IntersectsWith),
+                        "no_relationship" => Some(Relationship::NoRelationship),
+                        _ => None,
+                    })?
                 }
                 Rule::credit_field => {
-                    let value = self.field_value(child)?;
-                    let c = match value.as_str() {
-                        "full" => Credit::Full,
-                        "partial" => Credit::Partial,
-                        "none" => Credit::None,
-                        _ => return Err(self.malformed(&value)),
-                    };
-                    let value = Spanned {
-                        value: c,
-                        span: self.span(&value),
-                    };
-                    self.once(&mut credit, value, "credit");
+                    self.word_field(child, &mut credit, "credit", |w| match w {
+                        "full" => Some(Credit::Full),
+                        "partial" => Some(Credit::Partial),
+                        "none" => Some(Credit::None),
+                        _ => None,
+                    })?
                 }
                 Rule::recognition_status_field => {
-                    let value = self.field_value(child)?;
-                    let s = match value.as_str() {
-                        "official" => RecognitionStatus::Official,
-                        "proposed" => RecognitionStatus::Proposed,
-                        "assumed" => RecognitionStatus::Assumed,
-                        _ => return Err(self.malformed(&value)),
-                    };
-                    let value = Spanned {
-                        value: s,
-                        span: self.span(&value),
-                    };
-                    self.once(&mut status, value, "status");
+                    self.word_field(child, &mut status, "status", |w| match w {
+                        "official" => Some(RecognitionStatus::Official),
+                        "proposed" => Some(RecognitionStatus::Proposed),
+                        "assumed" => Some(RecognitionStatus::Assumed),
+                        _ => None,
+                    })?
                 }
                 Rule::recognition_source_field => self.text_field(child, &mut source, "source")?,
                 Rule::valid_from_field => self.date_field(child, &mut valid_from, "valid_from")?,
