@@ -138,13 +138,22 @@ fn parse_ignored(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn judge_only(bencher: divan::Bencher) {
     let as_of = jiff::civil::date(2026, 11, 25);
-    let program = Program::new(&RULES, select_scheme(&RULES, "bench", as_of).unwrap(), as_of).unwrap();
+    let program = Program::new(
+        &RULES,
+        select_scheme(&RULES, "bench", as_of).unwrap(),
+        as_of,
+    )
+    .unwrap();
     let records: Vec<labelc::eval::Record<'static>> = INPUT
         .lines()
         .take(10_000)
         .map(|line| {
             let mut de = serde_json::Deserializer::from_str(line);
-            serde::de::DeserializeSeed::deserialize(labelc::eval::RecordSeed { program: &program }, &mut de).unwrap()
+            serde::de::DeserializeSeed::deserialize(
+                labelc::eval::RecordSeed { program: &program },
+                &mut de,
+            )
+            .unwrap()
         })
         .collect();
     bencher.counter(ItemsCount::new(PRODUCTS)).bench_local(|| {
