@@ -343,3 +343,40 @@ fn pending_items_are_carried_with_their_reasons() {
         );
     }
 }
+
+/// Every product of the example portfolio is judged against every scheme it
+/// names, without errors (a product not meant for a scheme says so).
+#[test]
+fn portfolio_evaluates_against_every_scheme_it_names() {
+    let portfolio =
+        std::fs::read_to_string(common::root().join("policies/examples/portfolio.jsonl")).unwrap();
+    let lines = portfolio.lines().count();
+    assert!(lines >= 20, "{lines} products");
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let mut judged = 0;
+    for id in [
+        "ccl",
+        "eu_cra",
+        "us_ctm",
+        "sg_cls",
+        "jc_star",
+        "uk_psti",
+        "etsi_en_303_645",
+        "cn_specialized",
+        "de_bsi",
+        "kr_cic",
+    ] {
+        let index = labelc::eval::select_scheme(&RULES, id, as_of).unwrap();
+        let program = labelc::eval::Program::new(&RULES, index, as_of).unwrap();
+        for line in portfolio.lines() {
+            match program.evaluate_json(line) {
+                Ok(_) => judged += 1,
+                Err(e) => assert!(
+                    e.0.contains("gives no category for scheme"),
+                    "{id}: {e}: {line}"
+                ),
+            }
+        }
+    }
+    assert!(judged >= 100, "only {judged} judgements");
+}
