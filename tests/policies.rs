@@ -378,5 +378,5 @@ fn portfolio_evaluates_against_every_scheme_it_names() {
             }
         }
     }
-    assert!(judged >= 100, "only {judged} judgements");
+    assert!(judged >= 90, "only {judged} judgements");
 }
