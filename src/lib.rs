@@ -16,6 +16,7 @@ pub mod check;
 pub mod cli;
 pub mod diag;
 pub mod eval;
+pub mod plan;
 pub mod resolve;
 pub mod rules;
 pub mod source;

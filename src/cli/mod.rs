@@ -4,6 +4,7 @@
 pub mod check;
 pub mod compile;
 pub mod eval;
+pub mod plan;
 pub mod schema;
 
 use std::io::{IsTerminal, Read};
@@ -60,6 +61,10 @@ pub enum Command {
     /// reaches, the highest it could reach, and what the next level lacks.
     #[command(after_help = EXIT_CODES)]
     Eval(eval::Args),
+    /// Plan an assessment: scope, credits from recognitions held, the remaining
+    /// criteria as steps, open items; for one scheme or several at once.
+    #[command(after_help = EXIT_CODES)]
+    Plan(plan::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -68,6 +73,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Compile(args) => compile::run(&args),
         Command::Schema(args) => schema::run(&args),
         Command::Eval(args) => eval::run(&args),
+        Command::Plan(args) => plan::run(&args),
     }
 }
 

@@ -3,10 +3,19 @@
 use super::{Exit, usage_error};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Print the schema of `labelc plan --format json` instead of the rule set's.
+    #[arg(long)]
+    pub plan: bool,
+}
 
-pub fn run(_args: &Args) -> Exit {
-    match serde_json::to_string_pretty(&crate::rules::json_schema()) {
+pub fn run(args: &Args) -> Exit {
+    let schema = if args.plan {
+        crate::plan::json_schema()
+    } else {
+        crate::rules::json_schema()
+    };
+    match serde_json::to_string_pretty(&schema) {
         Ok(json) => {
             println!("{json}");
             Exit::Success

@@ -11,6 +11,8 @@ mod run;
 
 use jiff::civil::Date;
 
+pub(crate) use run::eval as eval_condition;
+
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};
 pub use report::{

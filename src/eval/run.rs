@@ -264,7 +264,7 @@ impl<'r> Program<'r> {
         (full, partial)
     }
 
-    fn verdict(
+    pub(crate) fn verdict(
         &self,
         criterion: &CompiledCriterion<'_>,
         category: Option<u32>,
@@ -500,7 +500,7 @@ impl<'r> Program<'r> {
     }
 
     /// Whether the scheme, the category and its parents have taken effect on `as_of`.
-    fn in_scope(&self, category: u32) -> bool {
+    pub(crate) fn in_scope(&self, category: u32) -> bool {
         let effective_ok = |d: &Option<String>| {
             d.as_deref()
                 .and_then(super::program::parse_date)

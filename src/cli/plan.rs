@@ -1,0 +1,141 @@
+//! `labelc plan PATH... --scheme ID --category ID [--level N] [--holding SCHEME:LEVEL]...`
+
+use std::path::PathBuf;
+
+use super::eval::load_rules;
+use super::{Exit, usage_error};
+use crate::eval::parse_date;
+use crate::plan::{Request, plan, render_markdown};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum PlanFormat {
+    /// Headings, checklists and tables, for a person or a pull request.
+    Markdown,
+    /// The plan as JSON (schema: `labelc schema --plan`).
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Policy files or directories, or one compiled rule set (`*.json`).
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// A scheme to plan for: `id` (the version in force on the date) or `id@version`; repeat for several.
+    #[arg(long, required = true)]
+    pub scheme: Vec<String>,
+    /// The product's category: `ID`, or `SCHEME=ID` per scheme when planning several.
+    #[arg(long, required = true, value_name = "[SCHEME=]ID")]
+    pub category: Vec<String>,
+    /// The target level (the highest when omitted): `N`, or `SCHEME=N` per scheme.
+    #[arg(long, value_name = "[SCHEME=]N")]
+    pub level: Vec<String>,
+    /// A recognition held: `scheme:level`, `scheme@version:level` or `scheme:criterion`; repeatable.
+    #[arg(long, value_name = "SCHEME:LEVEL")]
+    pub holding: Vec<String>,
+    /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// One product's known facts (the eval input format): the plan lists what is still open.
+    #[arg(long, value_name = "FILE")]
+    pub facts: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
+}
+
+/// The value given for `scheme` among `SCHEME=VALUE` arguments, or the one bare value.
+fn for_scheme<'a>(values: &'a [String], scheme: &str) -> Result<Option<&'a str>, String> {
+    let id = scheme.split('@').next().unwrap_or(scheme);
+    let keyed = values.iter().find_map(|v| {
+        let (key, value) = v.split_once('=')?;
+        (key == scheme || key == id).then_some(value)
+    });
+    if keyed.is_some() {
+        return Ok(keyed);
+    }
+    let bare: Vec<&str> = values
+        .iter()
+        .filter(|v| !v.contains('='))
+        .map(String::as_str)
+        .collect();
+    match bare.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
+        _ => Err(format!(
+            "several values without `SCHEME=`: write `{id}=…` for each scheme"
+        )),
+    }
+}
+
+pub fn run(args: &Args) -> Exit {
+    let as_of = match &args.as_of {
+        Some(text) => match parse_date(text) {
+            Some(d) => d,
+            None => {
+                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"));
+            }
+        },
+        None => jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date(),
+    };
+    let mut requests = Vec::new();
+    for scheme in &args.scheme {
+        let category = match for_scheme(&args.category, scheme) {
+            Ok(Some(c)) => c.to_string(),
+            Ok(None) => {
+                return usage_error(&format!(
+                    "no `--category` for `{scheme}`: add `--category {scheme}=ID`"
+                ));
+            }
+            Err(m) => return usage_error(&m),
+        };
+        let level = match for_scheme(&args.level, scheme) {
+            Ok(None) => None,
+            Ok(Some(text)) => match text.parse::<i64>() {
+                Ok(n) => Some(n),
+                Err(_) => return usage_error(&format!("`--level {text}` is not a level rank")),
+            },
+            Err(m) => return usage_error(&m),
+        };
+        requests.push(Request {
+            scheme: scheme.clone(),
+            category,
+            level,
+        });
+    }
+    let facts = match &args.facts {
+        None => None,
+        Some(path) => {
+            let bytes = match std::fs::read(path) {
+                Ok(b) => b,
+                Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
+            };
+            match serde_json::from_slice::<serde_json::Value>(&bytes) {
+                Ok(v) => Some(v),
+                Err(e) => {
+                    eprintln!("error: `{}` is not one JSON product: {e}", path.display());
+                    return Exit::Failure;
+                }
+            }
+        }
+    };
+    let rules = match load_rules(&args.paths) {
+        Ok(rules) => rules,
+        Err(exit) => return exit,
+    };
+    let plan = match plan(&rules, &requests, &args.holding, as_of, facts.as_ref()) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {}\n  help: {}", e.message, e.help);
+            return Exit::Failure;
+        }
+    };
+    match args.format {
+        PlanFormat::Markdown => print!("{}", render_markdown(&plan)),
+        PlanFormat::Json => match serde_json::to_string_pretty(&plan) {
+            Ok(json) => println!("{json}"),
+            Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
+        },
+    }
+    Exit::Success
+}

@@ -1,0 +1,733 @@
+//! Assessment plans: for a category, a target level, the recognitions held
+//! and a date — whether the product is in scope and from when, which
+//! criteria the recognitions credit (and what must be verified for them),
+//! the remaining criteria grouped into steps by assessment method and
+//! evidence (what gates the lowest level first), and the open items. Several
+//! schemes at once share their evidence. Computed from the rule set only.
+
+mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+pub use markdown::render_markdown;
+
+use crate::eval::{
+    Program, Record, Truth, Val, Verdict, eval_condition, select_scheme, split_holding,
+};
+use crate::rules::{Condition, Credit, Method, RecognitionStatus, Relationship, RuleSet, Status};
+
+/// The value of [`Plan::format`].
+pub const FORMAT: &str = "labelc.plan/v1";
+
+/// What to plan for one scheme.
+#[derive(Debug, Clone)]
+pub struct Request {
+    /// `id` or `id@version`.
+    pub scheme: String,
+    pub category: String,
+    /// The target level; the highest when `None`.
+    pub level: Option<i64>,
+}
+
+/// A request that cannot be planned: an unknown scheme, category, level or holding.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanError {
+    pub message: String,
+    pub help: String,
+}
+
+impl std::fmt::Display for PlanError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({})", self.message, self.help)
+    }
+}
+
+impl std::error::Error for PlanError {}
+
+fn error(message: String, help: String) -> PlanError {
+    PlanError { message, help }
+}
+
+/// A plan for one or several schemes.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Plan {
+    /// Always `labelc.plan/v1`.
+    pub format: String,
+    pub as_of: String,
+    /// Recognitions held, as given.
+    pub holdings: Vec<String>,
+    pub schemes: Vec<SchemePlan>,
+    /// Facts to establish, each with every planned criterion whose condition reads it.
+    pub evidence: Vec<Evidence>,
+    /// How many evidence items planning the schemes together saved: the
+    /// facts each scheme needs, counted per scheme, minus the facts in all.
+    pub evidence_saved: usize,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct SchemePlan {
+    /// `id@version`.
+    pub scheme: String,
+    pub title: String,
+    pub category: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_title: Option<String>,
+    pub level: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_title: Option<String>,
+    pub scope: Scope,
+    pub credits: Vec<CreditItem>,
+    /// Criteria the known facts already decide (residual plans only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decided: Vec<Decided>,
+    pub work: Vec<Step>,
+    pub not_applicable: Vec<NotApplicable>,
+    pub open_items: Vec<OpenItem>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Scope {
+    pub in_scope: bool,
+    /// When the scheme and the category (and its parents) have all taken effect.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub from: Option<String>,
+    /// Pending categories on the way from the scheme to this category.
+    pub pending: Vec<OpenItem>,
+}
+
+/// A recognition that credits a criterion.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CreditSource {
+    pub recognition: String,
+    pub relationship: Relationship,
+    pub credit: Credit,
+    pub status: RecognitionStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+    /// What the assessor must verify: the `verify` items, and the condition when the facts do not decide it.
+    pub verify: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct CreditItem {
+    pub criterion: String,
+    pub title: String,
+    pub level: i64,
+    pub by: Vec<CreditSource>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Decided {
+    pub criterion: String,
+    pub title: String,
+    pub level: i64,
+    /// `pass` or `fail`.
+    pub outcome: Verdict,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WorkItem {
+    pub criterion: String,
+    pub title: String,
+    /// The lowest level that requires it.
+    pub level: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    /// Facts the assessor must establish (those its condition reads).
+    pub facts: Vec<String>,
+    /// The evidence the criterion asks for.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub evidence: Vec<String>,
+    /// Pending: the published texts leave it open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending: Option<String>,
+    /// Partial credits held: the criterion stays, as reduced work.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reduced_by: Vec<CreditSource>,
+    /// Criteria of other planned schemes that the same evidence serves
+    /// (linked by a recognition that credits in this direction).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also_serves: Vec<String>,
+}
+
+/// One step of the work: the criteria a level adds that are assessed the
+/// same way (one third-party test campaign, one document review, …), with the
+/// evidence they ask for.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Step {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub method: Option<Method>,
+    /// The level whose criteria this step assesses (lowest first).
+    pub gates_level: i64,
+    /// Every piece of evidence its criteria ask for, once.
+    pub evidence: Vec<String>,
+    pub criteria: Vec<WorkItem>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct NotApplicable {
+    pub criterion: String,
+    pub title: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct OpenItem {
+    /// `criterion`, `category`, `level` or `recognition`.
+    pub kind: String,
+    pub id: String,
+    pub reason: String,
+}
+
+/// The facts a condition reads, in order of first use.
+fn facts_of(condition: &Condition, out: &mut Vec<String>, depth: usize) {
+    if depth > 256 {
+        return;
+    }
+    match condition {
+        Condition::And { args, .. } | Condition::Or { args, .. } => {
+            for a in args {
+                facts_of(a, out, depth + 1);
+            }
+        }
+        Condition::Not { arg, .. } => facts_of(arg, out, depth + 1),
+        Condition::IsTrue { fact, .. }
+        | Condition::Present { fact, .. }
+        | Condition::Compare { fact, .. }
+        | Condition::In { fact, .. }
+        | Condition::Contains { fact, .. }
+        | Condition::SubsetOf { fact, .. }
+        | Condition::SupersetOf { fact, .. }
+        | Condition::Within { fact, .. } => {
+            if !out.contains(&fact.name) {
+                out.push(fact.name.clone());
+            }
+        }
+    }
+}
+
+fn method_rank(method: Option<Method>) -> u8 {
+    match method {
+        Some(Method::Test) => 0,
+        Some(Method::Audit) => 1,
+        Some(Method::DocumentReview) => 2,
+        Some(Method::SelfDeclaration) => 3,
+        None => 4,
+    }
+}
+
+/// Checks that every holding names a level (or criterion) of a compiled scheme.
+pub fn check_holdings(rules: &RuleSet, holdings: &[String]) -> Result<(), PlanError> {
+    for holding in holdings {
+        let Some((scheme, version, what)) = split_holding(holding) else {
+            return Err(error(
+                format!("`{holding}` is not a holding"),
+                "write `scheme:level`, e.g. `sg_cls:2`".to_string(),
+            ));
+        };
+        let matching: Vec<&crate::rules::Scheme> = rules
+            .schemes
+            .iter()
+            .filter(|s| s.id == scheme && version.is_none_or(|v| v == s.version))
+            .collect();
+        if matching.is_empty() {
+            let ids: BTreeSet<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
+            let help = crate::diag::suggest(scheme, ids.iter().copied())
+                .map(|s| format!("did you mean `{s}:{what}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "the compiled schemes are {}",
+                        ids.into_iter().collect::<Vec<_>>().join(", ")
+                    )
+                });
+            return Err(error(format!("`{holding}` names no compiled scheme"), help));
+        }
+        let names_level = what.parse::<i64>().is_ok_and(|r| {
+            matching
+                .iter()
+                .any(|s| s.levels.iter().any(|l| l.rank == r))
+        });
+        let names_criterion = matching
+            .iter()
+            .any(|s| s.criteria.iter().any(|c| c.id == what));
+        if !names_level && !names_criterion {
+            let ranks: BTreeSet<String> = matching
+                .iter()
+                .flat_map(|s| s.levels.iter().map(|l| l.rank.to_string()))
+                .collect();
+            return Err(error(
+                format!("`{holding}` names no level of `{scheme}`"),
+                format!(
+                    "the levels of `{scheme}` are {}",
+                    ranks.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Plans the requests. `facts` is one product's known facts in the eval input
+/// format (its category is ignored; its `holds` add to `holdings`).
+pub fn plan(
+    rules: &RuleSet,
+    requests: &[Request],
+    holdings: &[String],
+    as_of: jiff::civil::Date,
+    facts: Option<&serde_json::Value>,
+) -> Result<Plan, PlanError> {
+    check_holdings(rules, holdings)?;
+    let mut schemes = Vec::new();
+    let mut programs = Vec::new();
+    for request in requests {
+        let index = select_scheme(rules, &request.scheme, as_of).map_err(|m| {
+            error(
+                m,
+                "name a scheme of the compilation, as `id` or `id@version`".to_string(),
+            )
+        })?;
+        let program = Program::new(rules, index, as_of)
+            .map_err(|e| error(e.0, "recompile the rule set".to_string()))?;
+        programs.push((program, request));
+    }
+    for (program, request) in &programs {
+        schemes.push(plan_scheme(program, request, holdings, facts)?);
+    }
+    link_recognitions(rules, &mut schemes);
+    let (evidence, evidence_saved) = merge_evidence(rules, &schemes);
+    Ok(Plan {
+        format: FORMAT.to_string(),
+        as_of: as_of.to_string(),
+        holdings: holdings.to_vec(),
+        schemes,
+        evidence,
+        evidence_saved,
+    })
+}
+
+fn plan_scheme(
+    program: &Program<'_>,
+    request: &Request,
+    holdings: &[String],
+    facts: Option<&serde_json::Value>,
+) -> Result<SchemePlan, PlanError> {
+    let scheme = program.scheme;
+    let key = scheme.key();
+    let category = *program
+        .category_by_name
+        .get(request.category.as_str())
+        .ok_or_else(|| {
+            let help =
+                crate::diag::suggest(&request.category, program.category_by_name.keys().copied())
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| {
+                        let mut ids: Vec<&str> =
+                            scheme.categories.iter().map(|c| c.id.as_str()).collect();
+                        ids.sort_unstable();
+                        format!("the categories of `{key}` are {}", ids.join(", "))
+                    });
+            error(
+                format!("unknown category `{}` in `{key}`", request.category),
+                help,
+            )
+        })?;
+    let ranks: Vec<i64> = scheme.levels.iter().map(|l| l.rank).collect();
+    let target = match request.level {
+        None => *ranks
+            .iter()
+            .max()
+            .ok_or_else(|| error(format!("`{key}` has no levels"), "add a level".into()))?,
+        Some(level) if ranks.contains(&level) => level,
+        Some(level) => {
+            return Err(error(
+                format!("`{key}` has no level {level}"),
+                format!(
+                    "the levels of `{key}` are {}",
+                    ranks
+                        .iter()
+                        .map(i64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    };
+
+    // The product: known facts, if any, and the recognitions held.
+    let mut record = match facts {
+        Some(value) => {
+            serde::de::DeserializeSeed::deserialize(crate::eval::RecordSeed { program }, value)
+                .map_err(|e| {
+                    error(
+                        format!("the facts do not fit `{key}`: {e}"),
+                        "see docs/evaluation.md for the product format".into(),
+                    )
+                })?
+        }
+        None => Record {
+            id: "plan".into(),
+            category: None,
+            holds: Vec::new(),
+            values: vec![Val::Missing; program.slots.len()],
+            items: Vec::new(),
+        },
+    };
+    record
+        .holds
+        .extend(holdings.iter().map(|h| h.clone().into()));
+    let known = facts.is_some();
+
+    // Every criterion the target level requires, with the lowest level that requires it.
+    let mut required: BTreeMap<usize, i64> = BTreeMap::new();
+    let mut levels: Vec<&crate::rules::Level> =
+        scheme.levels.iter().filter(|l| l.rank <= target).collect();
+    levels.sort_by_key(|l| l.rank);
+    let position = |id: &str| scheme.criteria.iter().position(|c| c.id == id);
+    for level in &levels {
+        let ids = level
+            .requires_all
+            .iter()
+            .chain(level.at_least_all.iter().flat_map(|g| g.of.iter()));
+        for id in ids {
+            if let Some(i) = position(id) {
+                required.entry(i).or_insert(level.rank);
+            }
+        }
+    }
+
+    // Credits from the recognitions held and in effect.
+    let mut full: BTreeMap<usize, Vec<CreditSource>> = BTreeMap::new();
+    let mut partial: BTreeMap<usize, Vec<CreditSource>> = BTreeMap::new();
+    for compiled in &program.recognitions {
+        let r = compiled.recognition;
+        let held = record.holds.iter().any(|h| {
+            let Some((s, v, what)) = split_holding(h) else {
+                return false;
+            };
+            s == r.from.scheme
+                && v.is_none_or(|v| v == r.from.version)
+                && match (&r.from.level, &r.from.criterion) {
+                    (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
+                    (None, Some(criterion)) => what == criterion,
+                    (None, None) => false,
+                }
+        });
+        if !held {
+            continue;
+        }
+        let mut verify = r.verify.clone();
+        if let (Some(condition), Some(compiled_condition)) = (&r.condition, &compiled.condition) {
+            match eval_condition(compiled_condition, &record) {
+                Truth::False => continue,
+                Truth::Unknown => verify.push(format!("condition: {}", condition.text())),
+                Truth::True => {}
+            }
+        }
+        let source = CreditSource {
+            recognition: r.id.clone(),
+            relationship: r.relationship,
+            credit: r.credit,
+            status: r.status,
+            source: r.source.clone(),
+            verify,
+        };
+        let target_map = if r.credit == Credit::Full {
+            &mut full
+        } else {
+            &mut partial
+        };
+        for c in &compiled.credits {
+            target_map
+                .entry(*c as usize)
+                .or_default()
+                .push(source.clone());
+        }
+    }
+
+    let mut credits = Vec::new();
+    let mut decided = Vec::new();
+    let mut not_applicable = Vec::new();
+    let mut open_items = Vec::new();
+    let mut steps: BTreeMap<(i64, u8, Option<Method>), Vec<WorkItem>> = BTreeMap::new();
+    for (&index, &level) in &required {
+        let Some(compiled) = program.criteria.get(index) else {
+            continue;
+        };
+        let criterion = compiled.criterion;
+        let verdict = program.verdict(compiled, Some(category), false, &record);
+        if verdict == Verdict::NotApplicable {
+            not_applicable.push(NotApplicable {
+                criterion: criterion.id.clone(),
+                title: criterion.title.clone(),
+                reason: if compiled.valid_now {
+                    format!("does not apply to `{}`", request.category)
+                } else {
+                    format!(
+                        "outside its validity dates ({} to {})",
+                        criterion.valid_from.as_deref().unwrap_or("…"),
+                        criterion.valid_until.as_deref().unwrap_or("…")
+                    )
+                },
+            });
+            continue;
+        }
+        if let Status::Pending { reason } = &criterion.status {
+            open_items.push(OpenItem {
+                kind: "criterion".into(),
+                id: criterion.id.clone(),
+                reason: reason.clone(),
+            });
+        }
+        if let Some(by) = full.remove(&index) {
+            credits.push(CreditItem {
+                criterion: criterion.id.clone(),
+                title: criterion.title.clone(),
+                level,
+                by,
+            });
+            continue;
+        }
+        if known && matches!(verdict, Verdict::Pass | Verdict::Fail) {
+            decided.push(Decided {
+                criterion: criterion.id.clone(),
+                title: criterion.title.clone(),
+                level,
+                outcome: verdict,
+            });
+            continue;
+        }
+        let mut facts = Vec::new();
+        if let Some(condition) = &criterion.condition {
+            facts_of(condition, &mut facts, 0);
+        }
+        let item = WorkItem {
+            criterion: criterion.id.clone(),
+            title: criterion.title.clone(),
+            level,
+            citation: criterion
+                .citation
+                .as_ref()
+                .map(|c| match (&c.source, &c.document) {
+                    (_, Some(document)) => format!("{document}, {}", c.locator),
+                    (Some(source), None) => format!("{source}: {}", c.locator),
+                    (None, None) => c.locator.clone(),
+                }),
+            facts,
+            evidence: criterion.evidence.clone(),
+            pending: match &criterion.status {
+                Status::Pending { reason } => Some(reason.clone()),
+                Status::Confirmed => None,
+            },
+            reduced_by: partial.remove(&index).unwrap_or_default(),
+            also_serves: Vec::new(),
+        };
+        steps
+            .entry((level, method_rank(criterion.method), criterion.method))
+            .or_default()
+            .push(item);
+    }
+    // Keyed by (level, method order): what gates the lowest level comes first.
+    let work: Vec<Step> = steps
+        .into_iter()
+        .map(|((level, _, method), criteria)| {
+            let mut evidence: Vec<String> = Vec::new();
+            for e in criteria.iter().flat_map(|c| c.evidence.iter()) {
+                if !evidence.contains(e) {
+                    evidence.push(e.clone());
+                }
+            }
+            Step {
+                method,
+                gates_level: level,
+                evidence,
+                criteria,
+            }
+        })
+        .collect();
+
+    // Scope: the scheme and the category's chain of parents.
+    let mut chain = Vec::new();
+    let mut current = scheme.categories.get(category as usize);
+    while let Some(c) = current {
+        if chain.len() > scheme.categories.len() {
+            break;
+        }
+        chain.push(c);
+        current = c
+            .parent
+            .as_ref()
+            .and_then(|p| scheme.categories.iter().find(|x| &x.id == p));
+    }
+    let dates = scheme
+        .effective
+        .iter()
+        .chain(chain.iter().filter_map(|c| c.effective.as_ref()))
+        .max()
+        .cloned();
+    let scope_pending: Vec<OpenItem> = chain
+        .iter()
+        .rev()
+        .filter_map(|c| match &c.status {
+            Status::Pending { reason } => Some(OpenItem {
+                kind: "category".into(),
+                id: c.id.clone(),
+                reason: reason.clone(),
+            }),
+            Status::Confirmed => None,
+        })
+        .collect();
+    for level in &levels {
+        if let Status::Pending { reason } = &level.status {
+            open_items.push(OpenItem {
+                kind: "level".into(),
+                id: level.rank.to_string(),
+                reason: reason.clone(),
+            });
+        }
+    }
+    for r in program
+        .rules
+        .recognitions
+        .iter()
+        .filter(|r| r.to.scheme == scheme.id && r.to.version == scheme.version)
+    {
+        let relevant = record
+            .holds
+            .iter()
+            .any(|h| split_holding(h).is_some_and(|(s, _, _)| s == r.from.scheme));
+        if relevant && r.status != RecognitionStatus::Official {
+            open_items.push(OpenItem {
+                kind: "recognition".into(),
+                id: r.id.clone(),
+                reason: format!(
+                    "status {}: {}",
+                    match r.status {
+                        RecognitionStatus::Proposed =>
+                            "proposed (credits nothing until it is in force)",
+                        _ => "assumed (labelc's analysis, not an official arrangement)",
+                    },
+                    r.source.as_deref().unwrap_or("no source given")
+                ),
+            });
+        }
+    }
+    open_items.extend(scope_pending.iter().cloned());
+
+    let level_info = scheme.levels.iter().find(|l| l.rank == target);
+    Ok(SchemePlan {
+        scheme: key,
+        title: scheme.title.clone(),
+        category: request.category.clone(),
+        category_title: chain.first().and_then(|c| c.title.clone()),
+        level: target,
+        level_title: level_info.and_then(|l| l.title.clone()),
+        scope: Scope {
+            in_scope: program.in_scope(category),
+            from: dates,
+            pending: scope_pending,
+        },
+        credits,
+        decided,
+        work,
+        not_applicable,
+        open_items,
+    })
+}
+
+/// Marks work items whose evidence also serves a criterion of another
+/// planned scheme, through a recognition that credits in that direction.
+fn link_recognitions(rules: &RuleSet, schemes: &mut [SchemePlan]) {
+    let planned: BTreeSet<String> = schemes.iter().map(|s| s.scheme.clone()).collect();
+    let mut links: Vec<(String, String, String)> = Vec::new(); // (to scheme, to criterion, served "scheme:criterion")
+    for r in &rules.recognitions {
+        let from_key = format!("{}@{}", r.from.scheme, r.from.version);
+        let to_key = format!("{}@{}", r.to.scheme, r.to.version);
+        let credits_this_way = matches!(
+            r.relationship,
+            Relationship::Equal | Relationship::SupersetOf
+        );
+        if let Some(criterion) = &r.from.criterion
+            && credits_this_way
+            && planned.contains(&from_key)
+            && planned.contains(&to_key)
+        {
+            for credited in &r.credits {
+                links.push((
+                    to_key.clone(),
+                    credited.clone(),
+                    format!("{from_key}:{criterion}"),
+                ));
+                links.push((
+                    from_key.clone(),
+                    criterion.clone(),
+                    format!("{to_key}:{credited}"),
+                ));
+            }
+        }
+    }
+    for plan in schemes.iter_mut() {
+        for step in &mut plan.work {
+            for item in &mut step.criteria {
+                for (scheme, criterion, served) in &links {
+                    if *scheme == plan.scheme
+                        && *criterion == item.criterion
+                        && !item.also_serves.contains(served)
+                    {
+                        item.also_serves.push(served.clone());
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Facts to establish across every plan, and how many collecting them once saved.
+fn merge_evidence(rules: &RuleSet, schemes: &[SchemePlan]) -> (Vec<Evidence>, usize) {
+    let mut serves: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut per_scheme = 0usize;
+    for plan in schemes {
+        let mut facts: BTreeSet<&str> = BTreeSet::new();
+        for item in plan.work.iter().flat_map(|s| s.criteria.iter()) {
+            for fact in &item.facts {
+                facts.insert(fact);
+                serves
+                    .entry(fact.clone())
+                    .or_default()
+                    .push(format!("{}:{}", plan.scheme, item.criterion));
+            }
+        }
+        per_scheme += facts.len();
+    }
+    let saved = per_scheme - serves.len();
+    let evidence = serves
+        .into_iter()
+        .map(|(fact, serves)| Evidence {
+            description: rules
+                .facts
+                .iter()
+                .find(|f| f.name == fact)
+                .and_then(|f| f.description.clone()),
+            fact,
+            serves,
+        })
+        .collect();
+    (evidence, saved)
+}
+
+/// A fact to establish and every planned criterion it serves.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Evidence {
+    pub fact: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `scheme@version:criterion` for each criterion whose condition reads it.
+    pub serves: Vec<String>,
+}
+
+/// The JSON Schema of [`Plan`], as `labelc schema --plan` prints it.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or(serde_json::Value::Null)
+}

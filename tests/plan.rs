@@ -1,0 +1,330 @@
+//! `labelc plan`: snapshots of the Markdown and JSON plans for each kind of
+//! request, each with assertions of what must hold, and the invariant that
+//! every criterion the target level requires appears exactly once.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{labelc, text};
+
+const FIXTURE: &str = "tests/fixtures/plan/rules.policy";
+
+/// Runs `labelc plan` on the fixture in both formats; returns (markdown, json).
+fn plan(extra: &[&str]) -> (String, serde_json::Value) {
+    let mut args = vec!["plan", FIXTURE, "--as-of", "2026-11-25"];
+    args.extend_from_slice(extra);
+    let md = labelc(&args);
+    assert_eq!(md.status.code(), Some(0), "{}", text(&md.stderr));
+    args.extend_from_slice(&["--format", "json"]);
+    let json = labelc(&args);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    (
+        text(&md.stdout),
+        serde_json::from_slice(&json.stdout).unwrap(),
+    )
+}
+
+/// Every criterion a scheme plan covers, with how often it appears.
+fn appearances(scheme: &serde_json::Value) -> BTreeMap<String, usize> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut add =
+        |id: &serde_json::Value| *seen.entry(id.as_str().unwrap().to_string()).or_default() += 1;
+    for c in scheme["credits"].as_array().unwrap() {
+        add(&c["criterion"]);
+    }
+    for c in scheme["not_applicable"].as_array().unwrap() {
+        add(&c["criterion"]);
+    }
+    for c in scheme
+        .get("decided")
+        .and_then(|d| d.as_array())
+        .into_iter()
+        .flatten()
+    {
+        add(&c["criterion"]);
+    }
+    for step in scheme["work"].as_array().unwrap() {
+        for c in step["criteria"].as_array().unwrap() {
+            add(&c["criterion"]);
+        }
+    }
+    seen
+}
+
+fn assert_each_once(scheme: &serde_json::Value, required: &[&str]) {
+    let seen = appearances(scheme);
+    let mut expected: Vec<&str> = required.to_vec();
+    expected.sort_unstable();
+    assert_eq!(
+        seen.keys().map(String::as_str).collect::<Vec<_>>(),
+        expected
+    );
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+}
+
+const ALPHA_LEVEL_3: [&str; 7] = ["A-1", "A-2", "A-3", "A-4", "A-5", "A-6", "A-7"];
+
+#[test]
+fn plan_without_credits() {
+    let (md, json) = plan(&["--scheme", "alpha", "--category", "camera"]);
+    let alpha = &json["schemes"][0];
+    assert_eq!(alpha["level"], 3, "the highest level by default");
+    assert_eq!(alpha["credits"].as_array().unwrap().len(), 0);
+    assert_each_once(alpha, &ALPHA_LEVEL_3);
+    assert_eq!(alpha["not_applicable"][0]["criterion"], "A-6");
+    // Steps: what gates level 1 first.
+    let gates: Vec<i64> = alpha["work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["gates_level"].as_i64().unwrap())
+        .collect();
+    let mut sorted = gates.clone();
+    sorted.sort_unstable();
+    assert_eq!(gates, sorted);
+    assert_eq!(alpha["open_items"][0]["id"], "A-7");
+    insta::assert_snapshot!("no_credits.md", md);
+    insta::assert_json_snapshot!("no_credits.json", json);
+}
+
+#[test]
+fn plan_with_full_and_partial_credit() {
+    let (md, json) = plan(&[
+        "--scheme",
+        "alpha",
+        "--category",
+        "camera",
+        "--holding",
+        "beta:1",
+    ]);
+    let alpha = &json["schemes"][0];
+    assert_each_once(alpha, &ALPHA_LEVEL_3);
+    let credits = alpha["credits"].as_array().unwrap();
+    assert_eq!(credits.len(), 1);
+    assert_eq!(credits[0]["criterion"], "A-1");
+    let verify = credits[0]["by"][0]["verify"].as_array().unwrap();
+    assert!(
+        verify.iter().any(|v| v == "condition: cert.valid"),
+        "the condition is for the assessor"
+    );
+    let a2 = alpha["work"][0]["criteria"][0].clone();
+    assert_eq!(a2["criterion"], "A-2");
+    assert_eq!(a2["reduced_by"][0]["recognition"], "beta--alpha-partial");
+    assert!(md.contains("reduced work: partial credit from `beta--alpha-partial`"));
+    insta::assert_snapshot!("credits.md", md);
+    insta::assert_json_snapshot!("credits.json", json);
+}
+
+#[test]
+fn plan_for_two_schemes_shares_evidence() {
+    let (md, json) = plan(&[
+        "--scheme",
+        "alpha",
+        "--scheme",
+        "beta",
+        "--category",
+        "alpha=camera",
+        "--category",
+        "beta=devices",
+        "--level",
+        "alpha=1",
+    ]);
+    assert_eq!(json["schemes"].as_array().unwrap().len(), 2);
+    assert_each_once(&json["schemes"][0], &["A-1", "A-2", "A-5", "A-6"]);
+    assert_each_once(&json["schemes"][1], &["B-1", "B-2"]);
+    // pw.unique and updates.provided serve both schemes: two items saved.
+    assert_eq!(json["evidence_saved"], 2);
+    let pw = json["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["fact"] == "pw.unique")
+        .unwrap();
+    assert_eq!(
+        pw["serves"],
+        serde_json::json!(["alpha@1:A-1", "alpha@1:A-5", "beta@1:B-1"])
+    );
+    assert!(md.contains("saves 2 evidence item(s)"));
+    insta::assert_snapshot!("two_schemes.md", md);
+    insta::assert_json_snapshot!("two_schemes.json", json);
+}
+
+#[test]
+fn plan_for_a_category_not_yet_in_scope() {
+    let (md, json) = plan(&["--scheme", "alpha", "--category", "lock", "--level", "1"]);
+    let alpha = &json["schemes"][0];
+    assert_eq!(alpha["scope"]["in_scope"], false);
+    assert_eq!(alpha["scope"]["from"], "2027-06-01");
+    assert_each_once(alpha, &["A-1", "A-2", "A-5", "A-6"]);
+    assert!(md.contains("**Not yet in scope** on the assessment date, from 2027-06-01"));
+    insta::assert_snapshot!("not_in_scope.md", md);
+    insta::assert_json_snapshot!("not_in_scope.json", json);
+    // A pending category is an open scope question.
+    let (_, drone) = plan(&["--scheme", "alpha", "--category", "drone", "--level", "1"]);
+    assert_eq!(drone["schemes"][0]["scope"]["pending"][0]["id"], "drone");
+}
+
+#[test]
+fn residual_plan_with_some_facts_known() {
+    let dir = common::scratch("plan-facts");
+    let facts = dir.join("product.json");
+    std::fs::write(&facts, r#"{"id": "cam", "category": "camera", "facts": {"pw.unique": true, "updates.provided": false}}"#).unwrap();
+    let (md, json) = plan(&[
+        "--scheme",
+        "alpha",
+        "--category",
+        "camera",
+        "--facts",
+        facts.to_str().unwrap(),
+    ]);
+    let alpha = &json["schemes"][0];
+    assert_each_once(alpha, &ALPHA_LEVEL_3);
+    let decided: BTreeMap<String, String> = alpha["decided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["criterion"].as_str().unwrap().to_string(),
+                d["outcome"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(decided["A-1"], "pass");
+    assert_eq!(decided["A-2"], "fail");
+    assert_eq!(decided["A-5"], "fail");
+    // Only what is open stays in the work.
+    let work: Vec<&str> = alpha["work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| {
+            s["criteria"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["criterion"].as_str().unwrap())
+        })
+        .collect();
+    assert_eq!(work, ["A-3", "A-7", "A-4"]);
+    insta::assert_snapshot!("residual.md", md);
+    insta::assert_json_snapshot!("residual.json", json);
+}
+
+#[test]
+fn bad_requests_are_errors_with_suggestions() {
+    let cases: [(&[&str], &str); 5] = [
+        (
+            &["--scheme", "alhpa", "--category", "camera"],
+            "did you mean `alpha`?",
+        ),
+        (
+            &["--scheme", "alpha", "--category", "camra"],
+            "did you mean `camera`?",
+        ),
+        (
+            &["--scheme", "alpha", "--category", "camera", "--level", "9"],
+            "the levels of `alpha@1` are 1, 2, 3",
+        ),
+        (
+            &[
+                "--scheme",
+                "alpha",
+                "--category",
+                "camera",
+                "--holding",
+                "bta:1",
+            ],
+            "did you mean `beta:1`?",
+        ),
+        (
+            &[
+                "--scheme",
+                "alpha",
+                "--category",
+                "camera",
+                "--holding",
+                "beta:7",
+            ],
+            "the levels of `beta` are 1",
+        ),
+    ];
+    for (extra, help) in cases {
+        let mut args = vec!["plan", FIXTURE, "--as-of", "2026-11-25"];
+        args.extend_from_slice(extra);
+        let out = labelc(&args);
+        assert_eq!(out.status.code(), Some(1), "{extra:?}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("error: ") && stderr.contains(help),
+            "{extra:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn every_required_criterion_of_the_reference_policies_appears_once() {
+    for (scheme, category) in [
+        ("ccl", "consumer_cameras"),
+        ("eu_cra", "important_class_i"),
+        ("uk_psti", "internet_connectable_products"),
+        ("sg_cls", "home_gateways"),
+        ("jc_star", "iot_products"),
+    ] {
+        let out = labelc(&[
+            "plan",
+            "policies/",
+            "--scheme",
+            scheme,
+            "--category",
+            category,
+            "--as-of",
+            "2028-01-01",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{scheme}: {}",
+            text(&out.stderr)
+        );
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let plan = &json["schemes"][0];
+        let key = plan["scheme"].as_str().unwrap();
+        let rules: labelc::rules::RuleSet =
+            serde_json::from_slice(&labelc(&["compile", "policies/"]).stdout).unwrap();
+        let s = rules.schemes.iter().find(|s| s.key() == key).unwrap();
+        let level = s.levels.iter().max_by_key(|l| l.rank).unwrap();
+        let mut required: Vec<&str> = level
+            .requires_all
+            .iter()
+            .chain(level.at_least_all.iter().flat_map(|g| g.of.iter()))
+            .map(String::as_str)
+            .collect();
+        required.sort_unstable();
+        required.dedup();
+        assert_each_once(plan, &required);
+    }
+}
+
+#[test]
+fn committed_plan_schema_is_the_generated_one() {
+    let out = labelc(&["schema", "--plan"]);
+    assert_eq!(out.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(common::root().join("schema/plan.schema.json")).unwrap();
+    assert!(
+        committed == text(&out.stdout),
+        "schema/plan.schema.json is stale: run `cargo run -- schema --plan > schema/plan.schema.json`"
+    );
+}
