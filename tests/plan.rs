@@ -328,3 +328,40 @@ fn committed_plan_schema_is_the_generated_one() {
         "schema/plan.schema.json is stale: run `cargo run -- schema --plan > schema/plan.schema.json`"
     );
 }
+
+/// Criteria linked by a recognition that credits (`equal`, `superset_of`)
+/// list each other: ETSI EN 303 645 5.1 and PSTI Schedule 1 paragraph 1.
+#[test]
+fn linked_criteria_of_planned_schemes_serve_each_other() {
+    let out = labelc(&[
+        "plan",
+        "policies/",
+        "--scheme",
+        "etsi_en_303_645",
+        "--scheme",
+        "uk_psti",
+        "--category",
+        "etsi_en_303_645=consumer_iot",
+        "--category",
+        "uk_psti=internet_connectable_products",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let serves = |scheme: usize, criterion: &str| -> Vec<String> {
+        json["schemes"][scheme]["work"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["criteria"].as_array().unwrap().iter())
+            .find(|c| c["criterion"] == criterion)
+            .map(|c| serde_json::from_value(c["also_serves"].clone()).unwrap_or_default())
+            .unwrap()
+    };
+    assert_eq!(serves(1, "SCH1-1"), ["etsi_en_303_645@2.1.1:5.1"]);
+    assert_eq!(serves(0, "5.1"), ["uk_psti@2024-04:SCH1-1"]);
+    assert!(json["evidence_saved"].as_u64().unwrap() >= 1);
+}
