@@ -223,6 +223,8 @@ pub struct Criterion {
     pub valid_from: Option<DateLit>,
     pub valid_until: Option<DateLit>,
     pub condition: Option<Expr>,
+    /// `renamed_from OLD-ID`: the id this criterion had in an earlier version.
+    pub renamed_from: Option<Ident>,
     pub span: Span,
 }
 

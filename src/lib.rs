@@ -15,6 +15,7 @@ pub mod ast;
 pub mod check;
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod eval;
 pub mod plan;
 pub mod resolve;

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod compile;
+pub mod diff;
 pub mod eval;
 pub mod plan;
 pub mod schema;
@@ -65,6 +66,13 @@ pub enum Command {
     /// criteria as steps, open items; for one scheme or several at once.
     #[command(after_help = EXIT_CODES)]
     Plan(plan::Args),
+    /// Compare two rule versions by meaning: every change keyed by id and
+    /// classified (tightening, loosening, mixed, neutral); with products, who
+    /// changes level. Exit 1 when `--fail-on` matches.
+    #[command(
+        after_help = "Exit status:\n  0  the diff was computed (whatever it contains)\n  1  --fail-on matched a change\n  2  usage error, I/O failure or input with errors"
+    )]
+    Diff(diff::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -74,6 +82,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(args) => schema::run(&args),
         Command::Eval(args) => eval::run(&args),
         Command::Plan(args) => plan::run(&args),
+        Command::Diff(args) => diff::run(&args),
     }
 }
 

@@ -265,6 +265,7 @@ impl Lowerer<'_> {
             valid_from: date(c.valid_from),
             valid_until: date(c.valid_until),
             condition: c.condition.as_ref().map(|e| self.condition(e)),
+            renamed_from: c.renamed_from.as_ref().map(|r| r.name.clone()),
             location: self.location(c.id.span),
         }
     }

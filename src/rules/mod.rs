@@ -224,6 +224,9 @@ pub struct Criterion {
     /// What must hold; absent only for a pending criterion.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub condition: Option<Condition>,
+    /// The id this criterion had in an earlier version (`renamed_from`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub renamed_from: Option<String>,
     pub location: Location,
 }
 

@@ -118,6 +118,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_valid_from
             | Rule::kw_valid_until
             | Rule::kw_condition
+            | Rule::kw_renamed_from
             | Rule::kw_level
             | Rule::kw_include
             | Rule::kw_require
@@ -736,6 +737,7 @@ impl<'a> Builder<'a> {
         let (mut title, mut citation, mut applies_to, mut method) = (None, None, None, None);
         let mut evidence = Vec::new();
         let (mut status, mut valid_from, mut valid_until, mut condition) = (None, None, None, None);
+        let mut renamed_from: Option<Ident> = None;
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
@@ -789,10 +791,28 @@ impl<'a> Builder<'a> {
                     let expr = self.expr(self.field_value(child)?)?;
                     self.once(&mut condition, expr, "condition");
                 }
+                Rule::renamed_field => {
+                    let id = self.ident(&self.field_value(child)?);
+                    if let Some(first) = &renamed_from {
+                        self.push(
+                            Diagnostic::error(
+                                Code::DuplicateField,
+                                "`renamed_from` is given twice",
+                                id.span,
+                                "given again here",
+                            )
+                            .with_related(first.span, "first given here")
+                            .with_help("keep one `renamed_from`"),
+                        );
+                    } else {
+                        renamed_from = Some(id);
+                    }
+                }
                 _ => return Err(self.malformed(&child)),
             }
         }
         Ok(Criterion {
+            renamed_from,
             id: id.ok_or(Malformed(span))?,
             title,
             citation,

@@ -220,6 +220,7 @@ pub fn rule_description(rule: Rule) -> Option<&'static str> {
         Rule::valid_from_field | Rule::kw_valid_from => "`valid_from`",
         Rule::valid_until_field | Rule::kw_valid_until => "`valid_until`",
         Rule::condition_field | Rule::kw_condition => "`condition`",
+        Rule::renamed_field | Rule::kw_renamed_from => "`renamed_from`",
         Rule::level | Rule::from_level | Rule::kw_level => "`level`",
         Rule::include_field | Rule::kw_include => "`include`",
         Rule::require_field | Rule::kw_require => "`require`",

@@ -1,0 +1,1205 @@
+//! Semantic diff of rule versions: changes keyed by ids (not text), each
+//! classified as `tightening` (some product could reach a lower level than
+//! before), `loosening` (a higher one), `neutral` (wording, titles,
+//! citations) or `mixed` (both, or not decided), with the reason. With
+//! products, both versions judge every product and the level changes are
+//! reported with the criteria responsible.
+
+mod condition;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::rules::{
+    AppliesTo, AtLeast, Credit, Criterion, Level, Recognition, RecognitionStatus, RuleSet, Scheme,
+    Status,
+};
+
+pub use condition::compare_conditions;
+
+/// The value of [`Diff::format`].
+pub const FORMAT: &str = "labelc.diff/v1";
+
+/// How a change can move products between levels.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Class {
+    /// Some product could reach a lower level than before.
+    Tightening,
+    /// Both directions are possible, or the direction is not decided.
+    Mixed,
+    /// Some product could reach a higher level than before.
+    Loosening,
+    /// No product changes level: wording, titles, citations, metadata.
+    Neutral,
+}
+
+impl Class {
+    pub fn word(self) -> &'static str {
+        match self {
+            Class::Tightening => "tightening",
+            Class::Mixed => "mixed",
+            Class::Loosening => "loosening",
+            Class::Neutral => "neutral",
+        }
+    }
+
+    /// The class of the opposite change (a negation turns directions around).
+    pub fn flip(self) -> Class {
+        match self {
+            Class::Tightening => Class::Loosening,
+            Class::Loosening => Class::Tightening,
+            other => other,
+        }
+    }
+}
+
+/// One change.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Change {
+    /// The scheme id (`ccl`), or `facts` for the vocabulary.
+    pub scheme: String,
+    /// What changed: `criterion.condition`, `level.requires`, `recognition.credit`, …
+    pub kind: String,
+    /// The id of the item (criterion, level rank, category, recognition, fact).
+    pub id: String,
+    pub class: Class,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old: Option<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new: Option<serde_json::Value>,
+}
+
+/// A product whose level differs between the versions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProductChange {
+    pub id: String,
+    pub scheme: String,
+    pub old_level: Option<i64>,
+    pub new_level: Option<i64>,
+    /// Criteria whose outcome differs, `ID: old → new`.
+    pub criteria: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Products {
+    pub evaluated: usize,
+    pub errors: Vec<String>,
+    pub changed: Vec<ProductChange>,
+    /// `old → new` level transitions and how many products made each.
+    pub transitions: BTreeMap<String, usize>,
+}
+
+/// The whole diff.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Diff {
+    /// Always `labelc.diff/v1`.
+    pub format: String,
+    /// The scheme versions compared, `old → new`.
+    pub compared: Vec<String>,
+    /// Most severe first: tightening, mixed, loosening, neutral.
+    pub changes: Vec<Change>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub products: Option<Products>,
+}
+
+impl Diff {
+    pub fn count(&self, class: Class) -> usize {
+        self.changes.iter().filter(|c| c.class == class).count()
+    }
+}
+
+struct Sink<'a> {
+    scheme: &'a str,
+    changes: Vec<Change>,
+}
+
+impl Sink<'_> {
+    /// Records a change; returns its index for [`Sink::values`] and friends.
+    fn push(&mut self, kind: &str, id: &str, class: Class, reason: impl Into<String>) -> usize {
+        self.changes.push(Change {
+            scheme: self.scheme.to_string(),
+            kind: kind.to_string(),
+            id: id.to_string(),
+            class,
+            reason: reason.into(),
+            old: None,
+            new: None,
+        });
+        self.changes.len() - 1
+    }
+
+    fn values<T: Serialize + ?Sized, U: Serialize + ?Sized>(
+        &mut self,
+        change: usize,
+        old: &T,
+        new: &U,
+    ) {
+        if let Some(c) = self.changes.get_mut(change) {
+            c.old = serde_json::to_value(old).ok();
+            c.new = serde_json::to_value(new).ok();
+        }
+    }
+
+    fn old(&mut self, change: usize, value: Option<serde_json::Value>) {
+        if let Some(c) = self.changes.get_mut(change) {
+            c.old = value;
+        }
+    }
+
+    fn new_value(&mut self, change: usize, value: Option<serde_json::Value>) {
+        if let Some(c) = self.changes.get_mut(change) {
+            c.new = value;
+        }
+    }
+
+    /// A field whose change moves no product.
+    fn neutral<T: Serialize + PartialEq>(
+        &mut self,
+        kind: &str,
+        id: &str,
+        old: &T,
+        new: &T,
+        what: &str,
+    ) {
+        if old != new {
+            let change = self.push(
+                kind,
+                id,
+                Class::Neutral,
+                format!("{what} changed; no product changes level"),
+            );
+            self.values(change, old, new);
+        }
+    }
+}
+
+/// The latest version of each scheme id.
+fn latest(rules: &RuleSet) -> BTreeMap<&str, &Scheme> {
+    let mut out = BTreeMap::new();
+    for scheme in &rules.schemes {
+        // Schemes are sorted by id, then natural version order: the last one wins.
+        out.insert(scheme.id.as_str(), scheme);
+    }
+    out
+}
+
+/// Compares two rule sets: schemes by id (the latest version of each),
+/// facts by name, recognitions by id.
+pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
+    let (old_schemes, new_schemes) = (latest(old), latest(new));
+    let mut changes = Vec::new();
+    let mut compared = Vec::new();
+    let ids: BTreeSet<&str> = old_schemes
+        .keys()
+        .chain(new_schemes.keys())
+        .copied()
+        .collect();
+    for id in ids {
+        let mut sink = Sink {
+            scheme: id,
+            changes: Vec::new(),
+        };
+        match (old_schemes.get(id), new_schemes.get(id)) {
+            (Some(a), Some(b)) => {
+                compared.push(format!("{} → {}", a.key(), b.key()));
+                diff_schemes(a, b, &mut sink);
+            }
+            (Some(a), None) => {
+                sink.push(
+                    "scheme",
+                    &a.key(),
+                    Class::Tightening,
+                    "scheme removed: no product can reach its levels",
+                );
+            }
+            (None, Some(b)) => {
+                sink.push(
+                    "scheme",
+                    &b.key(),
+                    Class::Loosening,
+                    "scheme added: products can reach its levels",
+                );
+            }
+            (None, None) => {}
+        }
+        changes.extend(sink.changes);
+    }
+    let mut sink = Sink {
+        scheme: "facts",
+        changes: Vec::new(),
+    };
+    diff_facts(old, new, &mut sink);
+    changes.extend(sink.changes);
+    let old_r: BTreeMap<&str, &Recognition> = old
+        .recognitions
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    let new_r: BTreeMap<&str, &Recognition> = new
+        .recognitions
+        .iter()
+        .map(|r| (r.id.as_str(), r))
+        .collect();
+    changes.extend(diff_recognitions(&old_r, &new_r));
+    finish(compared, changes)
+}
+
+/// Compares two versions of one scheme in the same compilation, with the
+/// recognitions that credit each (keyed by what they recognise).
+pub fn diff_versions(rules: &RuleSet, from: &Scheme, to: &Scheme) -> Diff {
+    let mut sink = Sink {
+        scheme: &from.id,
+        changes: Vec::new(),
+    };
+    diff_schemes(from, to, &mut sink);
+    let key = |r: &Recognition| {
+        format!(
+            "{}:{}",
+            r.from.scheme,
+            r.from
+                .level
+                .map(|l| l.to_string())
+                .or_else(|| r.from.criterion.clone())
+                .unwrap_or_default()
+        )
+    };
+    let crediting = |s: &Scheme| -> Vec<&Recognition> {
+        rules
+            .recognitions
+            .iter()
+            .filter(|r| r.to.scheme == s.id && r.to.version == s.version)
+            .collect()
+    };
+    let (ra, rb) = (crediting(from), crediting(to));
+    // Recognitions of two versions are matched by what they recognise when
+    // that is unique on both sides; otherwise each stands alone (by id).
+    fn keyed<'r>(
+        list: &[&'r Recognition],
+        other: &[&'r Recognition],
+        key: impl Fn(&Recognition) -> String,
+    ) -> BTreeMap<String, &'r Recognition> {
+        let count = |list: &[&Recognition], k: &str| list.iter().filter(|r| key(r) == k).count();
+        list.iter()
+            .map(|r| {
+                let k = key(r);
+                if count(list, &k) == 1 && count(other, &k) == 1 {
+                    (k, *r)
+                } else {
+                    (format!("{k}#{}", r.id), *r)
+                }
+            })
+            .collect()
+    }
+    let (a, b) = (keyed(&ra, &rb, key), keyed(&rb, &ra, key));
+    let a: BTreeMap<&str, &Recognition> = a.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let b: BTreeMap<&str, &Recognition> = b.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    let mut changes = sink.changes;
+    changes.extend(diff_recognitions(&a, &b));
+    finish(vec![format!("{} → {}", from.key(), to.key())], changes)
+}
+
+fn finish(compared: Vec<String>, mut changes: Vec<Change>) -> Diff {
+    changes.sort_by(|a, b| {
+        (a.class, &a.scheme, &a.kind, &a.id).cmp(&(b.class, &b.scheme, &b.kind, &b.id))
+    });
+    Diff {
+        format: FORMAT.to_string(),
+        compared,
+        changes,
+        products: None,
+    }
+}
+
+fn diff_facts(old: &RuleSet, new: &RuleSet, sink: &mut Sink<'_>) {
+    let a: BTreeMap<&str, _> = old.facts.iter().map(|f| (f.name.as_str(), f)).collect();
+    let b: BTreeMap<&str, _> = new.facts.iter().map(|f| (f.name.as_str(), f)).collect();
+    for (name, fa) in &a {
+        match b.get(name) {
+            None => {
+                sink.push(
+                    "fact",
+                    name,
+                    Class::Neutral,
+                    "fact removed; conditions that read it are reported where they changed",
+                );
+            }
+            Some(fb) => {
+                if fa.ty != fb.ty {
+                    let c = sink.push(
+                        "fact.type",
+                        name,
+                        Class::Mixed,
+                        "fact type changed: the same product data reads differently",
+                    );
+                    sink.values(c, &fa.ty, &fb.ty);
+                }
+                sink.neutral(
+                    "fact.description",
+                    name,
+                    &fa.description,
+                    &fb.description,
+                    "description",
+                );
+                sink.neutral("fact.unit", name, &fa.unit, &fb.unit, "unit");
+            }
+        }
+    }
+    for name in b.keys().filter(|n| !a.contains_key(*n)) {
+        sink.push("fact", name, Class::Neutral, "fact added");
+    }
+}
+
+fn diff_schemes(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
+    let key = a.key();
+    sink.neutral("scheme.version", &key, &a.version, &b.version, "version");
+    sink.neutral("scheme.title", &key, &a.title, &b.title, "title");
+    sink.neutral(
+        "scheme.jurisdiction",
+        &key,
+        &a.jurisdiction,
+        &b.jurisdiction,
+        "jurisdiction",
+    );
+    sink.neutral("scheme.status", &key, &a.status, &b.status, "status");
+    sink.neutral(
+        "scheme.effective",
+        &key,
+        &a.effective,
+        &b.effective,
+        "effective date (it decides scope, not levels)",
+    );
+    let sources = |s: &Scheme| -> BTreeMap<String, serde_json::Value> {
+        s.sources
+            .iter()
+            .map(|x| (x.id.clone(), serde_json::json!({"title": x.title, "document": x.document, "issued": x.issued, "url": x.url})))
+            .collect()
+    };
+    diff_keyed(sink, "scheme.source", &sources(a), &sources(b));
+    let authorities = |s: &Scheme| -> BTreeMap<String, serde_json::Value> {
+        s.authorities
+            .iter()
+            .map(|x| {
+                (
+                    x.id.clone(),
+                    serde_json::json!({"title": x.title, "role": x.role}),
+                )
+            })
+            .collect()
+    };
+    diff_keyed(sink, "scheme.authority", &authorities(a), &authorities(b));
+    diff_categories(a, b, sink);
+    diff_criteria(a, b, sink);
+    diff_levels(a, b, sink);
+}
+
+/// Added, removed and changed entries of a neutral keyed list.
+fn diff_keyed(
+    sink: &mut Sink<'_>,
+    kind: &str,
+    a: &BTreeMap<String, serde_json::Value>,
+    b: &BTreeMap<String, serde_json::Value>,
+) {
+    for (id, va) in a {
+        match b.get(id) {
+            None => {
+                let c = sink.push(
+                    kind,
+                    id,
+                    Class::Neutral,
+                    "removed; no product changes level",
+                );
+                sink.old(c, Some(va.clone()));
+            }
+            Some(vb) if va != vb => {
+                let c = sink.push(
+                    kind,
+                    id,
+                    Class::Neutral,
+                    "changed; no product changes level",
+                );
+                sink.values(c, va, vb);
+            }
+            Some(_) => {}
+        }
+    }
+    for (id, vb) in b.iter().filter(|(id, _)| !a.contains_key(*id)) {
+        let c = sink.push(kind, id, Class::Neutral, "added; no product changes level");
+        sink.new_value(c, Some(vb.clone()));
+    }
+}
+
+fn diff_categories(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
+    let ca: BTreeMap<&str, _> = a.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cb: BTreeMap<&str, _> = b.categories.iter().map(|c| (c.id.as_str(), c)).collect();
+    for (id, x) in &ca {
+        let Some(y) = cb.get(id) else {
+            sink.push(
+                "category",
+                id,
+                Class::Tightening,
+                "category taken out of scope: its products can no longer be labelled",
+            );
+            continue;
+        };
+        match (&x.effective, &y.effective) {
+            (Some(d1), Some(d2)) if d2 < d1 => {
+                let c = sink.push(
+                    "category.effective",
+                    id,
+                    Class::Loosening,
+                    "category comes into scope earlier",
+                );
+                sink.values(c, d1, d2);
+            }
+            (Some(d1), Some(d2)) if d2 > d1 => {
+                let c = sink.push(
+                    "category.effective",
+                    id,
+                    Class::Tightening,
+                    "category comes into scope later",
+                );
+                sink.values(c, d1, d2);
+            }
+            (Some(d1), None) => {
+                let c = sink.push(
+                    "category.effective",
+                    id,
+                    Class::Loosening,
+                    "category no longer waits for a date",
+                );
+                sink.values(c, &Some(d1), &None::<String>);
+            }
+            (None, Some(d2)) => {
+                let c = sink.push(
+                    "category.effective",
+                    id,
+                    Class::Tightening,
+                    "category now takes effect only from a date",
+                );
+                sink.values(c, &None::<String>, &Some(d2));
+            }
+            _ => {}
+        }
+        sink.neutral("category.title", id, &x.title, &y.title, "title");
+        sink.neutral("category.parent", id, &x.parent, &y.parent, "parent");
+        sink.neutral("category.phase", id, &x.phase, &y.phase, "phase");
+        sink.neutral("category.status", id, &x.status, &y.status, "status");
+    }
+    for id in cb.keys().filter(|id| !ca.contains_key(*id)) {
+        sink.push(
+            "category",
+            id,
+            Class::Loosening,
+            "category brought into scope: its products can now be labelled",
+        );
+    }
+}
+
+/// Criteria some level requires.
+fn in_levels(s: &Scheme) -> BTreeSet<&str> {
+    s.levels
+        .iter()
+        .flat_map(|l| {
+            l.requires_all
+                .iter()
+                .chain(l.at_least_all.iter().flat_map(|g| g.of.iter()))
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+fn diff_criteria(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
+    let ca: BTreeMap<&str, &Criterion> = a.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
+    let cb: BTreeMap<&str, &Criterion> = b.criteria.iter().map(|c| (c.id.as_str(), c)).collect();
+    // New criteria that say which old id they were.
+    let renamed = renames(a, b);
+    let (la, lb) = (in_levels(a), in_levels(b));
+    for (id, x) in &ca {
+        let Some(y) = cb
+            .get(id)
+            .or_else(|| renamed.get(id).and_then(|n| cb.get(n)))
+        else {
+            // A removed criterion a level required shows as `level.requires` (loosening).
+            let reason = if la.contains(id) {
+                "criterion removed (see its `level.requires` change)"
+            } else {
+                "criterion removed; no level required it"
+            };
+            sink.push("criterion", id, Class::Neutral, reason);
+            continue;
+        };
+        if y.id != x.id {
+            let c = sink.push(
+                "criterion.id",
+                id,
+                Class::Neutral,
+                format!("renamed to `{}` (`renamed_from`)", y.id),
+            );
+            sink.values(c, &x.id, &y.id);
+        }
+        diff_criterion(x, y, sink);
+    }
+    for (id, y) in &cb {
+        if ca.contains_key(id)
+            || y.renamed_from
+                .as_deref()
+                .is_some_and(|old| renamed.get(old) == Some(id))
+        {
+            continue;
+        }
+        // An added criterion a level requires shows as `level.requires` (tightening).
+        let reason = if lb.contains(id) {
+            "criterion added (see its `level.requires` change)"
+        } else {
+            "criterion added; no level requires it"
+        };
+        sink.push("criterion", id, Class::Neutral, reason);
+    }
+}
+
+fn diff_criterion(x: &Criterion, y: &Criterion, sink: &mut Sink<'_>) {
+    let id = y.id.as_str();
+    sink.neutral("criterion.title", id, &x.title, &y.title, "title");
+    sink.neutral(
+        "criterion.citation",
+        id,
+        &x.citation,
+        &y.citation,
+        "citation",
+    );
+    sink.neutral(
+        "criterion.method",
+        id,
+        &x.method,
+        &y.method,
+        "assessment method",
+    );
+    sink.neutral(
+        "criterion.evidence",
+        id,
+        &x.evidence,
+        &y.evidence,
+        "evidence",
+    );
+    if x.applies_to != y.applies_to {
+        let (class, reason) = match (&x.applies_to, &y.applies_to) {
+            (AppliesTo::Categories { .. }, AppliesTo::All) => (
+                Class::Tightening,
+                "now applies to every category".to_string(),
+            ),
+            (AppliesTo::All, AppliesTo::Categories { .. }) => (
+                Class::Loosening,
+                "now applies to fewer categories".to_string(),
+            ),
+            (AppliesTo::Categories { ids: old }, AppliesTo::Categories { ids: new }) => {
+                let (o, n): (BTreeSet<_>, BTreeSet<_>) =
+                    (old.iter().collect(), new.iter().collect());
+                if o.is_subset(&n) {
+                    (Class::Tightening, "applies to more categories".to_string())
+                } else if n.is_subset(&o) {
+                    (Class::Loosening, "applies to fewer categories".to_string())
+                } else {
+                    (Class::Mixed, "applies to other categories".to_string())
+                }
+            }
+            _ => (Class::Mixed, "applicability changed".to_string()),
+        };
+        let c = sink.push("criterion.applies_to", id, class, reason);
+        sink.values(c, &x.applies_to, &y.applies_to);
+    }
+    if x.status != y.status {
+        let reason = match (&x.status, &y.status) {
+            (Status::Pending { .. }, Status::Confirmed) => {
+                "confirmed: its outcome is now decided by its condition"
+            }
+            (Status::Confirmed, Status::Pending { .. }) => {
+                "now pending: the published text leaves it open"
+            }
+            _ => "pending reason changed",
+        };
+        let class = if matches!(
+            (&x.status, &y.status),
+            (Status::Pending { .. }, Status::Pending { .. })
+        ) {
+            Class::Neutral
+        } else {
+            Class::Mixed
+        };
+        let c = sink.push("criterion.status", id, class, reason);
+        sink.values(c, &x.status, &y.status);
+    }
+    // Validity: a criterion that applies on fewer dates is looser.
+    match (&x.valid_from, &y.valid_from) {
+        (a, b) if a == b => {}
+        (Some(a), Some(b)) if b > a => date_change(
+            sink,
+            id,
+            "criterion.valid_from",
+            Class::Loosening,
+            "applies from a later date",
+            a,
+            b,
+        ),
+        (Some(a), Some(b)) => date_change(
+            sink,
+            id,
+            "criterion.valid_from",
+            Class::Tightening,
+            "applies from an earlier date",
+            a,
+            b,
+        ),
+        (None, Some(b)) => date_change(
+            sink,
+            id,
+            "criterion.valid_from",
+            Class::Loosening,
+            "now applies only from a date",
+            "",
+            b,
+        ),
+        (Some(a), None) => date_change(
+            sink,
+            id,
+            "criterion.valid_from",
+            Class::Tightening,
+            "no longer waits for a date",
+            a,
+            "",
+        ),
+        (None, None) => {}
+    }
+    match (&x.valid_until, &y.valid_until) {
+        (a, b) if a == b => {}
+        (Some(a), Some(b)) if b < a => date_change(
+            sink,
+            id,
+            "criterion.valid_until",
+            Class::Loosening,
+            "stops applying earlier",
+            a,
+            b,
+        ),
+        (Some(a), Some(b)) => date_change(
+            sink,
+            id,
+            "criterion.valid_until",
+            Class::Tightening,
+            "applies until a later date",
+            a,
+            b,
+        ),
+        (None, Some(b)) => date_change(
+            sink,
+            id,
+            "criterion.valid_until",
+            Class::Loosening,
+            "now stops applying at a date",
+            "",
+            b,
+        ),
+        (Some(a), None) => date_change(
+            sink,
+            id,
+            "criterion.valid_until",
+            Class::Tightening,
+            "no longer stops applying",
+            a,
+            "",
+        ),
+        (None, None) => {}
+    }
+    match (&x.condition, &y.condition) {
+        (Some(a), Some(b)) => {
+            if let Some((class, reason)) = compare_conditions(a, b) {
+                let c = sink.push("criterion.condition", id, class, reason);
+                sink.old(c, Some(serde_json::Value::String(a.text().to_string())));
+                sink.new_value(c, Some(serde_json::Value::String(b.text().to_string())));
+            }
+        }
+        (None, Some(b)) => {
+            let c = sink.push(
+                "criterion.condition",
+                id,
+                Class::Mixed,
+                "a condition is now given",
+            );
+            sink.new_value(c, Some(serde_json::Value::String(b.text().to_string())));
+        }
+        (Some(a), None) => {
+            let c = sink.push(
+                "criterion.condition",
+                id,
+                Class::Mixed,
+                "the condition was removed",
+            );
+            sink.old(c, Some(serde_json::Value::String(a.text().to_string())));
+        }
+        (None, None) => {}
+    }
+}
+
+fn date_change(
+    sink: &mut Sink<'_>,
+    id: &str,
+    kind: &str,
+    class: Class,
+    reason: &str,
+    old: &str,
+    new: &str,
+) {
+    let c = sink.push(kind, id, class, reason);
+    sink.old(
+        c,
+        (!old.is_empty()).then(|| serde_json::Value::String(old.to_string())),
+    );
+    sink.new_value(
+        c,
+        (!new.is_empty()).then(|| serde_json::Value::String(new.to_string())),
+    );
+}
+
+fn diff_levels(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
+    let la: BTreeMap<i64, &Level> = a.levels.iter().map(|l| (l.rank, l)).collect();
+    let lb: BTreeMap<i64, &Level> = b.levels.iter().map(|l| (l.rank, l)).collect();
+    for (rank, x) in &la {
+        let id = rank.to_string();
+        let Some(y) = lb.get(rank) else {
+            sink.push(
+                "level",
+                &id,
+                Class::Tightening,
+                "level removed: no product can reach it any more",
+            );
+            continue;
+        };
+        sink.neutral("level.title", &id, &x.title, &y.title, "title");
+        sink.neutral("level.status", &id, &x.status, &y.status, "status");
+        diff_groups(sink, *rank, &x.at_least_all, &y.at_least_all);
+    }
+    for rank in lb.keys().filter(|r| !la.contains_key(*r)) {
+        sink.push(
+            "level",
+            &rank.to_string(),
+            Class::Loosening,
+            "level added: products can reach a new level",
+        );
+    }
+    // Membership, reported once per criterion at the lowest level that requires it
+    // (levels are cumulative, so the levels above follow). Old ids are read
+    // through `renamed_from`, so a marked rename moves nothing.
+    let renames = renames(a, b);
+    let fa: BTreeMap<&str, i64> = lowest_level(a)
+        .into_iter()
+        .map(|(id, level)| (renames.get(id).copied().unwrap_or(id), level))
+        .collect();
+    let fb = lowest_level(b);
+    let ids: BTreeSet<&str> = fa.keys().chain(fb.keys()).copied().collect();
+    for id in ids {
+        let (class, reason) = match (fa.get(id), fb.get(id)) {
+            (None, Some(n)) => (Class::Tightening, format!("now required from level {n}")),
+            (Some(o), None) => (
+                Class::Loosening,
+                format!("no longer required (was from level {o})"),
+            ),
+            (Some(o), Some(n)) if n < o => (
+                Class::Tightening,
+                format!("required from level {n} instead of {o}"),
+            ),
+            (Some(o), Some(n)) if n > o => (
+                Class::Loosening,
+                format!("required from level {n} instead of {o}"),
+            ),
+            _ => continue,
+        };
+        let c = sink.push("level.requires", id, class, reason);
+        sink.values(c, &fa.get(id), &fb.get(id));
+    }
+}
+
+/// Old id → new id, for the criteria of `b` marked `renamed_from` an id of `a`.
+fn renames<'s>(a: &'s Scheme, b: &'s Scheme) -> BTreeMap<&'s str, &'s str> {
+    let old: BTreeSet<&str> = a.criteria.iter().map(|c| c.id.as_str()).collect();
+    let new: BTreeSet<&str> = b.criteria.iter().map(|c| c.id.as_str()).collect();
+    b.criteria
+        .iter()
+        .filter_map(|c| {
+            let from = c.renamed_from.as_deref()?;
+            (old.contains(from) && !new.contains(from)).then_some((from, c.id.as_str()))
+        })
+        .collect()
+}
+
+/// Each required criterion and the lowest level that requires it.
+fn lowest_level(s: &Scheme) -> BTreeMap<&str, i64> {
+    let mut out = BTreeMap::new();
+    let mut levels: Vec<&Level> = s.levels.iter().collect();
+    levels.sort_by_key(|l| l.rank);
+    for level in levels {
+        for id in &level.requires_all {
+            out.entry(id.as_str()).or_insert(level.rank);
+        }
+    }
+    out
+}
+
+fn diff_groups(sink: &mut Sink<'_>, rank: i64, a: &[AtLeast], b: &[AtLeast]) {
+    let id = rank.to_string();
+    let members = |g: &AtLeast| -> BTreeSet<String> { g.of.iter().cloned().collect() };
+    let mut unmatched_new: Vec<&AtLeast> = b.iter().filter(|g| !a.contains(g)).collect();
+    for old in a.iter().filter(|g| !b.contains(g)) {
+        // The same members with another k?
+        if let Some(pos) = unmatched_new
+            .iter()
+            .position(|g| members(g) == members(old))
+        {
+            let new = unmatched_new.remove(pos);
+            let (class, reason) = if new.k > old.k {
+                (
+                    Class::Tightening,
+                    format!(
+                        "level {rank}: at least {} of {} instead of {}",
+                        new.k,
+                        new.of.len(),
+                        old.k
+                    ),
+                )
+            } else {
+                (
+                    Class::Loosening,
+                    format!(
+                        "level {rank}: at least {} of {} instead of {}",
+                        new.k,
+                        new.of.len(),
+                        old.k
+                    ),
+                )
+            };
+            let c = sink.push("level.at_least", &id, class, reason);
+            sink.values(c, old, new);
+        } else {
+            let c = sink.push(
+                "level.at_least",
+                &id,
+                Class::Loosening,
+                format!("level {rank}: an at-least group removed"),
+            );
+            sink.old(c, serde_json::to_value(old).ok());
+        }
+    }
+    for new in unmatched_new {
+        let c = sink.push(
+            "level.at_least",
+            &id,
+            Class::Tightening,
+            format!("level {rank}: an at-least group added"),
+        );
+        sink.new_value(c, serde_json::to_value(new).ok());
+    }
+}
+
+fn credit_rank(c: Credit) -> u8 {
+    match c {
+        Credit::None => 0,
+        Credit::Partial => 1,
+        Credit::Full => 2,
+    }
+}
+
+/// Whether a recognition of this status credits anything in evaluation.
+fn credits(status: RecognitionStatus) -> bool {
+    status != RecognitionStatus::Proposed
+}
+
+fn diff_recognitions(
+    a: &BTreeMap<&str, &Recognition>,
+    b: &BTreeMap<&str, &Recognition>,
+) -> Vec<Change> {
+    let mut out = Vec::new();
+    for (key, x) in a {
+        let mut sink = Sink {
+            scheme: &x.to.scheme,
+            changes: Vec::new(),
+        };
+        let Some(y) = b.get(key) else {
+            let class = if credits(x.status) && x.credit != Credit::None {
+                Class::Tightening
+            } else {
+                Class::Neutral
+            };
+            sink.push("recognition", &x.id, class, "recognition withdrawn");
+            out.extend(sink.changes);
+            continue;
+        };
+        let id = y.id.as_str();
+        if credit_rank(y.credit) != credit_rank(x.credit) {
+            let class = if credit_rank(y.credit) > credit_rank(x.credit) {
+                Class::Loosening
+            } else {
+                Class::Tightening
+            };
+            let c = sink.push("recognition.credit", id, class, "credit changed");
+            sink.values(c, &x.credit, &y.credit);
+        }
+        if credits(x.status) != credits(y.status) {
+            let class = if credits(y.status) {
+                Class::Loosening
+            } else {
+                Class::Tightening
+            };
+            let c = sink.push(
+                "recognition.status",
+                id,
+                class,
+                "whether it is in force changed",
+            );
+            sink.values(c, &x.status, &y.status);
+        } else {
+            sink.neutral("recognition.status", id, &x.status, &y.status, "status");
+        }
+        sink.neutral(
+            "recognition.relationship",
+            id,
+            &x.relationship,
+            &y.relationship,
+            "relationship",
+        );
+        sink.neutral("recognition.source", id, &x.source, &y.source, "source");
+        sink.neutral(
+            "recognition.verify",
+            id,
+            &x.verify,
+            &y.verify,
+            "what to verify",
+        );
+        let (ca, cb): (BTreeSet<&String>, BTreeSet<&String>) =
+            (x.credits.iter().collect(), y.credits.iter().collect());
+        for added in cb.difference(&ca) {
+            let c = sink.push(
+                "recognition.credits",
+                id,
+                Class::Loosening,
+                format!("now credits `{added}`"),
+            );
+            sink.new_value(c, Some(serde_json::Value::String((*added).clone())));
+        }
+        for removed in ca.difference(&cb) {
+            let c = sink.push(
+                "recognition.credits",
+                id,
+                Class::Tightening,
+                format!("no longer credits `{removed}`"),
+            );
+            sink.old(c, Some(serde_json::Value::String((*removed).clone())));
+        }
+        if x.valid_from != y.valid_from || x.valid_until != y.valid_until {
+            let c = sink.push(
+                "recognition.validity",
+                id,
+                Class::Mixed,
+                "validity dates changed: earlier or later credit, by date",
+            );
+            sink.values(
+                c,
+                &(&x.valid_from, &x.valid_until),
+                &(&y.valid_from, &y.valid_until),
+            );
+        }
+        match (&x.condition, &y.condition) {
+            (Some(p), Some(q)) => {
+                if let Some((class, reason)) = compare_conditions(p, q) {
+                    // A stricter condition for a credit is a tightening of the scheme.
+                    sink.push(
+                        "recognition.condition",
+                        id,
+                        class,
+                        format!("condition for the credit: {reason}"),
+                    );
+                }
+            }
+            (None, Some(_)) => {
+                sink.push(
+                    "recognition.condition",
+                    id,
+                    Class::Tightening,
+                    "the credit now has a condition",
+                );
+            }
+            (Some(_), None) => {
+                sink.push(
+                    "recognition.condition",
+                    id,
+                    Class::Loosening,
+                    "the credit no longer has a condition",
+                );
+            }
+            (None, None) => {}
+        }
+        out.extend(sink.changes);
+    }
+    for (key, y) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
+        let _ = key;
+        let class = if credits(y.status) && y.credit != Credit::None {
+            Class::Loosening
+        } else {
+            Class::Neutral
+        };
+        out.push(Change {
+            scheme: y.to.scheme.clone(),
+            kind: "recognition".into(),
+            id: y.id.clone(),
+            class,
+            reason: "recognition added".into(),
+            old: None,
+            new: None,
+        });
+    }
+    out
+}
+
+/// Judges every product (JSON Lines) under both versions of each compared
+/// scheme and reports the products whose level changes. A product that names
+/// no category for a scheme is not judged against it.
+pub fn compare_products(
+    pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
+    lines: &str,
+) -> Products {
+    let mut products = Products {
+        evaluated: 0,
+        errors: Vec::new(),
+        changed: Vec::new(),
+        transitions: BTreeMap::new(),
+    };
+    let name = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
+    for (old, new) in pairs {
+        for (number, line) in lines.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let (a, b) = match (
+                old.evaluate_json_with(line, true),
+                new.evaluate_json_with(line, true),
+            ) {
+                (Ok(a), Ok(b)) => (a, b),
+                (Err(e), _) | (_, Err(e)) => {
+                    if !e.0.contains("gives no category for scheme") {
+                        products
+                            .errors
+                            .push(format!("line {}: {}", number + 1, e.0));
+                    }
+                    continue;
+                }
+            };
+            products.evaluated += 1;
+            if a.level == b.level {
+                continue;
+            }
+            let before: BTreeMap<&str, crate::eval::Verdict> = a
+                .criteria
+                .iter()
+                .flatten()
+                .map(|c| (c.id, c.outcome))
+                .collect();
+            let mut criteria = Vec::new();
+            for c in b.criteria.iter().flatten() {
+                match before.get(c.id) {
+                    Some(v) if *v == c.outcome => {}
+                    Some(v) => {
+                        criteria.push(format!("{}: {} → {}", c.id, v.word(), c.outcome.word()))
+                    }
+                    None => criteria.push(format!("{}: new, {}", c.id, c.outcome.word())),
+                }
+            }
+            let after: BTreeSet<&str> = b.criteria.iter().flatten().map(|c| c.id).collect();
+            for (id, v) in &before {
+                if !after.contains(id) {
+                    criteria.push(format!("{id}: {} → removed", v.word()));
+                }
+            }
+            let transition = format!("{} → {}", name(a.level), name(b.level));
+            *products
+                .transitions
+                .entry(format!("{}: {transition}", new.scheme.id))
+                .or_default() += 1;
+            products.changed.push(ProductChange {
+                id: b.id.clone(),
+                scheme: new.scheme.id.clone(),
+                old_level: a.level,
+                new_level: b.level,
+                criteria,
+            });
+        }
+    }
+    products
+}
+
+/// The diff for a person: grouped by scheme and class, most severe first.
+pub fn render_human(diff: &Diff) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    for compared in &diff.compared {
+        let _ = writeln!(out, "compared {compared}");
+    }
+    let _ = writeln!(
+        out,
+        "{} tightening, {} mixed, {} loosening, {} neutral",
+        diff.count(Class::Tightening),
+        diff.count(Class::Mixed),
+        diff.count(Class::Loosening),
+        diff.count(Class::Neutral)
+    );
+    let schemes: BTreeSet<&str> = diff.changes.iter().map(|c| c.scheme.as_str()).collect();
+    for scheme in schemes {
+        let _ = writeln!(out, "\n{scheme}");
+        for class in [
+            Class::Tightening,
+            Class::Mixed,
+            Class::Loosening,
+            Class::Neutral,
+        ] {
+            let changes: Vec<&Change> = diff
+                .changes
+                .iter()
+                .filter(|c| c.scheme == scheme && c.class == class)
+                .collect();
+            if changes.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "  {}", class.word());
+            for c in changes {
+                let _ = writeln!(out, "    {} {}: {}", c.kind, c.id, c.reason);
+            }
+        }
+    }
+    if let Some(p) = &diff.products {
+        let _ = writeln!(
+            out,
+            "\nproducts: {} judgements, {} change level, {} error(s)",
+            p.evaluated,
+            p.changed.len(),
+            p.errors.len()
+        );
+        for c in &p.changed {
+            let level = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
+            let _ = writeln!(
+                out,
+                "  {} ({}): {} → {}; {}",
+                c.id,
+                c.scheme,
+                level(c.old_level),
+                level(c.new_level),
+                c.criteria.join(", ")
+            );
+        }
+        for (t, n) in &p.transitions {
+            let _ = writeln!(out, "  {t}: {n}");
+        }
+        for e in &p.errors {
+            let _ = writeln!(out, "  error: {e}");
+        }
+    }
+    out
+}

@@ -1,0 +1,450 @@
+//! `labelc diff`: one version pair per change kind (the base policy below,
+//! edited once), each with its classification and reason asserted and its
+//! JSON snapshotted; identical inputs give no change; and a property test
+//! that a reported direction never disagrees with evaluation.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod common;
+
+use labelc::diff::{Class, diff_rule_sets};
+use labelc::rules::RuleSet;
+use labelc::source::SourceMap;
+
+const BASE: &str = r#"
+fact score: int
+fact flag: bool
+fact other: bool
+fact kind: enum(basic, pro, max)
+fact tags: set<string>
+fact cert: bool
+
+scheme demo@1 {
+  title "Demo"
+  category devices {
+    title "Devices"
+    category camera { title "Cameras" effective 2026-07-01 }
+  }
+  criterion C-1 { title "Score" condition score >= 70 }
+  criterion C-2 { title "Flag" condition flag and other }
+  criterion C-3 { title "Either" condition flag or other }
+  criterion C-4 { title "Kind" condition kind in [pro, max] }
+  criterion C-5 { title "Tags" condition tags contains "x" }
+  criterion C-6 { title "Extra" condition other }
+  level 1 { title "one" require C-1, C-2 }
+  level 2 { title "two" include 1 require C-3, C-4 at_least 1 of (C-5, C-6) }
+}
+
+scheme other@1 {
+  title "Other"
+  category all { title "All" }
+  criterion O-1 { title "o" condition flag }
+  level 1 { title "o" require O-1 }
+}
+
+recognition other--demo {
+  from other@1 level 1
+  to demo@1
+  relationship superset_of
+  credit full
+  status official
+  credits C-2
+}
+"#;
+
+fn compile(text: &str) -> RuleSet {
+    let mut sources = SourceMap::new();
+    sources.add("demo.policy", text);
+    labelc::compile(&sources).unwrap_or_else(|d| panic!("{d:?}"))
+}
+
+/// The base policy with `from` replaced by `to` (which must be there).
+fn edit(from: &str, to: &str) -> String {
+    assert!(BASE.contains(from), "the base has no {from:?}");
+    BASE.replacen(from, to, 1)
+}
+
+struct Case {
+    name: &'static str,
+    from: &'static str,
+    to: &'static str,
+    kind: &'static str,
+    class: Class,
+    reason: &'static str,
+}
+
+const CASES: &[Case] = &[
+    Case {
+        name: "threshold_raised",
+        from: "score >= 70",
+        to: "score >= 80",
+        kind: "criterion.condition",
+        class: Class::Tightening,
+        reason: "threshold on `score` moved",
+    },
+    Case {
+        name: "threshold_lowered",
+        from: "score >= 70",
+        to: "score >= 60",
+        kind: "criterion.condition",
+        class: Class::Loosening,
+        reason: "threshold on `score` moved",
+    },
+    Case {
+        name: "conjunct_added",
+        from: "condition other }",
+        to: "condition other and flag }",
+        kind: "criterion.condition",
+        class: Class::Tightening,
+        reason: "conjunct added",
+    },
+    Case {
+        name: "conjunct_removed",
+        from: "flag and other",
+        to: "flag",
+        kind: "criterion.condition",
+        class: Class::Loosening,
+        reason: "conjunct removed",
+    },
+    Case {
+        name: "disjunct_added",
+        from: "flag or other",
+        to: "flag or other or score >= 90",
+        kind: "criterion.condition",
+        class: Class::Loosening,
+        reason: "disjunct added",
+    },
+    Case {
+        name: "values_grown",
+        from: "kind in [pro, max]",
+        to: "kind in [basic, pro, max]",
+        kind: "criterion.condition",
+        class: Class::Loosening,
+        reason: "set of values for `kind` grown",
+    },
+    Case {
+        name: "values_shrunk",
+        from: "kind in [pro, max]",
+        to: "kind in [max]",
+        kind: "criterion.condition",
+        class: Class::Tightening,
+        reason: "set of values for `kind` shrunk",
+    },
+    Case {
+        name: "other_condition_change",
+        from: "tags contains \"x\"",
+        to: "tags contains \"y\"",
+        kind: "criterion.condition",
+        class: Class::Mixed,
+        reason: "condition changed",
+    },
+    Case {
+        name: "criterion_added_to_level",
+        from: "require C-1, C-2 }",
+        to: "require C-1, C-2, C-6 }",
+        kind: "level.requires",
+        class: Class::Tightening,
+        reason: "now required from level 1",
+    },
+    Case {
+        name: "criterion_removed_from_level",
+        from: "require C-3, C-4 at_least",
+        to: "require C-3 at_least",
+        kind: "level.requires",
+        class: Class::Loosening,
+        reason: "no longer required",
+    },
+    Case {
+        name: "k_raised",
+        from: "at_least 1 of (C-5, C-6)",
+        to: "at_least 2 of (C-5, C-6)",
+        kind: "level.at_least",
+        class: Class::Tightening,
+        reason: "at least 2 of 2 instead of 1",
+    },
+    Case {
+        name: "category_into_scope",
+        from: "category camera { title \"Cameras\" effective 2026-07-01 }",
+        to: "category camera { title \"Cameras\" effective 2026-07-01 }\n    category lock { title \"Locks\" }",
+        kind: "category",
+        class: Class::Loosening,
+        reason: "brought into scope",
+    },
+    Case {
+        name: "category_date_later",
+        from: "effective 2026-07-01",
+        to: "effective 2027-01-01",
+        kind: "category.effective",
+        class: Class::Tightening,
+        reason: "comes into scope later",
+    },
+    Case {
+        name: "recognition_withdrawn",
+        from: "recognition other--demo {",
+        to: "recognition other--demo-gone {",
+        kind: "recognition",
+        class: Class::Tightening,
+        reason: "recognition withdrawn",
+    },
+    Case {
+        name: "recognition_credit_reduced",
+        from: "relationship superset_of\n  credit full",
+        to: "relationship intersects_with\n  credit partial",
+        kind: "recognition.credit",
+        class: Class::Tightening,
+        reason: "credit changed",
+    },
+    Case {
+        name: "title_reworded",
+        from: "title \"Score\"",
+        to: "title \"Score of the product\"",
+        kind: "criterion.title",
+        class: Class::Neutral,
+        reason: "title changed",
+    },
+];
+
+#[test]
+fn each_change_kind_is_classified_with_its_reason() {
+    let old = compile(BASE);
+    for case in CASES {
+        let new = compile(&edit(case.from, case.to));
+        let diff = diff_rule_sets(&old, &new);
+        let found = diff
+            .changes
+            .iter()
+            .find(|c| c.kind == case.kind && c.reason.contains(case.reason));
+        let Some(change) = found else {
+            panic!(
+                "{}: no {} change with {:?} in {:#?}",
+                case.name, case.kind, case.reason, diff.changes
+            );
+        };
+        assert_eq!(change.class, case.class, "{}: {change:?}", case.name);
+        insta::assert_json_snapshot!(case.name, diff.changes);
+    }
+}
+
+#[test]
+fn a_marked_rename_is_one_change() {
+    let old = compile(BASE);
+    let renamed = BASE
+        .replacen(
+            "criterion C-1 { title \"Score\"",
+            "criterion C-1b { renamed_from C-1 title \"Score\"",
+            1,
+        )
+        .replacen("require C-1, C-2", "require C-1b, C-2", 1);
+    let diff = diff_rule_sets(&old, &compile(&renamed));
+    assert_eq!(diff.changes.len(), 1, "{:#?}", diff.changes);
+    assert_eq!(diff.changes[0].kind, "criterion.id");
+    assert_eq!(diff.changes[0].class, Class::Neutral);
+    // Without the mark: removed + added, and the level membership moves.
+    let unmarked = renamed.replacen("renamed_from C-1 ", "", 1);
+    let diff = diff_rule_sets(&old, &compile(&unmarked));
+    assert!(
+        diff.changes
+            .iter()
+            .any(|c| c.kind == "criterion" && c.id == "C-1")
+    );
+    assert!(
+        diff.changes
+            .iter()
+            .any(|c| c.kind == "criterion" && c.id == "C-1b")
+    );
+}
+
+#[test]
+fn identical_inputs_have_no_changes() {
+    let out = common::labelc(&["diff", "policies/", "policies/", "--fail-on", "any"]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stdout));
+    assert!(common::text(&out.stdout).contains("0 tightening, 0 mixed, 0 loosening, 0 neutral"));
+    let rules: RuleSet =
+        serde_json::from_slice(&common::labelc(&["compile", "policies/"]).stdout).unwrap();
+    for scheme in &rules.schemes {
+        let key = scheme.key();
+        let out = common::labelc(&[
+            "diff",
+            "policies/",
+            "--from",
+            &key,
+            "--to",
+            &key,
+            "--fail-on",
+            "any",
+        ]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{key}: {}",
+            common::text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn ccl_draft_to_final_shows_the_real_changes() {
+    let out = common::labelc(&[
+        "diff",
+        "policies/",
+        "--from",
+        "ccl@2025-11-draft",
+        "--to",
+        "ccl@2026-04",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = diff["changes"].as_array().unwrap();
+    let has = |kind: &str, id: &str| changes.iter().any(|c| c["kind"] == kind && c["id"] == id);
+    assert!(has("scheme.authority", "mps"), "MPS added as co-issuer");
+    assert!(has("criterion.title", "CCL-2.1"), "★★ wording");
+    assert!(has("criterion.title", "CCL-3.1"), "★★★ wording");
+    assert!(changes.iter().any(|c| c["class"] == "tightening"));
+}
+
+#[test]
+fn fail_on_and_exit_codes() {
+    let dir = common::scratch("diff");
+    std::fs::write(dir.join("old.policy"), BASE).unwrap();
+    std::fs::write(dir.join("new.policy"), edit("score >= 70", "score >= 80")).unwrap();
+    let (old, new) = (dir.join("old.policy"), dir.join("new.policy"));
+    let run = |extra: &[&str]| {
+        let mut args = vec!["diff", old.to_str().unwrap(), new.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        common::labelc(&args).status.code()
+    };
+    assert_eq!(run(&[]), Some(0));
+    assert_eq!(run(&["--fail-on", "tightening"]), Some(1));
+    assert_eq!(run(&["--fail-on", "loosening"]), Some(0));
+    assert_eq!(run(&["--fail-on", "any"]), Some(1));
+    assert_eq!(
+        common::labelc(&["diff", "policies/"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        common::labelc(&[
+            "diff",
+            "policies/",
+            "--from",
+            "ccl@nope",
+            "--to",
+            "ccl@2026-04"
+        ])
+        .status
+        .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn products_whose_level_changes_are_reported() {
+    let dir = common::scratch("diff-products");
+    std::fs::write(dir.join("old.policy"), BASE).unwrap();
+    std::fs::write(dir.join("new.policy"), edit("score >= 70", "score >= 80")).unwrap();
+    std::fs::write(
+        dir.join("products.jsonl"),
+        "{\"id\":\"p75\",\"category\":\"camera\",\"facts\":{\"score\":75,\"flag\":true,\"other\":true}}\n\
+         {\"id\":\"p85\",\"category\":\"camera\",\"facts\":{\"score\":85,\"flag\":true,\"other\":true}}\n",
+    )
+    .unwrap();
+    let out = common::labelc(&[
+        "diff",
+        dir.join("old.policy").to_str().unwrap(),
+        dir.join("new.policy").to_str().unwrap(),
+        "--products",
+        dir.join("products.jsonl").to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let products = &diff["products"];
+    let changed = products["changed"].as_array().unwrap();
+    assert_eq!(changed.len(), 1, "{products}");
+    assert_eq!(changed[0]["id"], "p75");
+    assert_eq!(changed[0]["old_level"], 1);
+    assert!(changed[0]["new_level"].is_null());
+    assert_eq!(changed[0]["criteria"][0], "C-1: pass → fail");
+    assert_eq!(products["transitions"]["demo: 1 → none"], 1);
+}
+
+/// A small deterministic generator for the property test.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n
+    }
+}
+
+#[test]
+fn a_reported_direction_never_disagrees_with_evaluation() {
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let ops = [">=", ">", "<=", "<"];
+    for _ in 0..60 {
+        let op = ops[rng.next(4) as usize];
+        let (t1, t2) = (rng.next(100), rng.next(100));
+        let old = compile(&edit("score >= 70", &format!("score {op} {t1}")));
+        let new = compile(&edit("score >= 70", &format!("score {op} {t2}")));
+        let diff = diff_rule_sets(&old, &new);
+        let class = diff
+            .changes
+            .iter()
+            .find(|c| c.kind == "criterion.condition")
+            .map(|c| c.class);
+        if t1 == t2 {
+            assert_eq!(class, None);
+            continue;
+        }
+        let class = class.unwrap();
+        let (po, pn) = (
+            labelc::eval::Program::new(
+                &old,
+                labelc::eval::select_scheme(&old, "demo", as_of).unwrap(),
+                as_of,
+            )
+            .unwrap(),
+            labelc::eval::Program::new(
+                &new,
+                labelc::eval::select_scheme(&new, "demo", as_of).unwrap(),
+                as_of,
+            )
+            .unwrap(),
+        );
+        for _ in 0..40 {
+            let product = format!(
+                "{{\"id\":\"p\",\"category\":\"camera\",\"facts\":{{\"score\":{},\"flag\":{},\"other\":{},\"kind\":\"pro\",\"tags\":[\"x\"]}}}}",
+                rng.next(110),
+                rng.next(2) == 0,
+                rng.next(2) == 0
+            );
+            let (a, b) = (
+                po.evaluate_json(&product).unwrap(),
+                pn.evaluate_json(&product).unwrap(),
+            );
+            let (la, lb) = (a.level.unwrap_or(0), b.level.unwrap_or(0));
+            match class {
+                Class::Tightening => {
+                    assert!(lb <= la, "{op} {t1} → {t2}: {product} went {la} → {lb}")
+                }
+                Class::Loosening => {
+                    assert!(lb >= la, "{op} {t1} → {t2}: {product} went {la} → {lb}")
+                }
+                other => panic!("a threshold move was classified {other:?}"),
+            }
+        }
+    }
+}
