@@ -185,6 +185,14 @@ const CASES: &[Case] = &[
         reason: "comes into scope later",
     },
     Case {
+        name: "recognition_added",
+        from: "recognition other--demo {",
+        to: "recognition other--demo-2 {\n  from other@1 level 1\n  to demo@1\n  relationship equal\n  credit full\n  status official\n  credits C-1\n}\n\nrecognition other--demo {",
+        kind: "recognition",
+        class: Class::Loosening,
+        reason: "recognition added",
+    },
+    Case {
         name: "recognition_withdrawn",
         from: "recognition other--demo {",
         to: "recognition other--demo-gone {",
