@@ -3,9 +3,9 @@
 use std::path::PathBuf;
 
 use super::eval::load_rules;
-use super::{Exit, Format, usage_error};
+use super::{Exit, Format, assessment_date, usage_error};
 use crate::diff::{Class, compare_products, diff_rule_sets, diff_versions, render_human};
-use crate::eval::{Program, parse_date, select_scheme};
+use crate::eval::{Program, select_scheme};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -43,16 +43,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let as_of = match &args.as_of {
-        Some(text) => match parse_date(text) {
-            Some(d) => d,
-            None => {
-                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"));
-            }
-        },
-        None => jiff::tz::TimeZone::UTC
-            .to_datetime(jiff::Timestamp::now())
-            .date(),
+    let as_of = match assessment_date(args.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(exit) => return exit,
     };
     let lines = match &args.products {
         None => None,

@@ -6,10 +6,10 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Exit, Format, color_stderr, load, usage_error};
+use super::{Exit, Format, assessment_date, color_stderr, load, usage_error};
 use crate::compile_sources;
 use crate::diag::render_human;
-use crate::eval::{Outcome, Program, parse_date, render_explanation, select_scheme};
+use crate::eval::{Outcome, Program, render_explanation, select_scheme};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -162,16 +162,9 @@ fn decode(bytes: &[u8]) -> Result<&str, String> {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let as_of = match &args.as_of {
-        Some(text) => match parse_date(text) {
-            Some(d) => d,
-            None => {
-                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"));
-            }
-        },
-        None => jiff::tz::TimeZone::UTC
-            .to_datetime(jiff::Timestamp::now())
-            .date(),
+    let as_of = match assessment_date(args.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(exit) => return exit,
     };
     let rules = match load_rules(&args.paths) {
         Ok(rules) => rules,

@@ -165,6 +165,18 @@ pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result
     result
 }
 
+/// `--as-of DATE`, or today (UTC) when it is not given; a bad date is a usage error.
+pub fn assessment_date(text: Option<&str>) -> Result<jiff::civil::Date, Exit> {
+    match text {
+        Some(text) => crate::eval::parse_date(text).ok_or_else(|| {
+            usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"))
+        }),
+        None => Ok(jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date()),
+    }
+}
+
 /// Prints a usage or I/O error and returns exit 2.
 pub fn usage_error(message: &str) -> Exit {
     eprintln!("error: {message}");

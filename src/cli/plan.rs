@@ -3,8 +3,7 @@
 use std::path::PathBuf;
 
 use super::eval::load_rules;
-use super::{Exit, usage_error};
-use crate::eval::parse_date;
+use super::{Exit, assessment_date, usage_error};
 use crate::plan::{Request, plan, render_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -67,16 +66,9 @@ fn for_scheme<'a>(values: &'a [String], scheme: &str) -> Result<Option<&'a str>,
 }
 
 pub fn run(args: &Args) -> Exit {
-    let as_of = match &args.as_of {
-        Some(text) => match parse_date(text) {
-            Some(d) => d,
-            None => {
-                return usage_error(&format!("`--as-of {text}` is not a date; write YYYY-MM-DD"));
-            }
-        },
-        None => jiff::tz::TimeZone::UTC
-            .to_datetime(jiff::Timestamp::now())
-            .date(),
+    let as_of = match assessment_date(args.as_of.as_deref()) {
+        Ok(d) => d,
+        Err(exit) => return exit,
     };
     let mut requests = Vec::new();
     for scheme in &args.scheme {
