@@ -23,6 +23,17 @@ static RULES: LazyLock<RuleSet> = LazyLock::new(|| {
     labelc::compile(&sources).expect("the benchmark policy checks")
 });
 
+/// The benchmark scheme, prepared for evaluation on a fixed date.
+fn program() -> Program<'static> {
+    let as_of = jiff::civil::date(2026, 11, 25);
+    Program::new(
+        &RULES,
+        select_scheme(&RULES, "bench", as_of).unwrap(),
+        as_of,
+    )
+    .unwrap()
+}
+
 fn main() {
     let lines = INPUT.lines().count();
     eprintln!(
@@ -38,13 +49,7 @@ fn main() {
 /// into typed slots, judge it, write the result line.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn eval(bencher: divan::Bencher) {
-    let as_of = jiff::civil::date(2026, 11, 25);
-    let program = Program::new(
-        &RULES,
-        select_scheme(&RULES, "bench", as_of).unwrap(),
-        as_of,
-    )
-    .unwrap();
+    let program = program();
     let mut out = Vec::with_capacity(1 << 20);
     bencher
         .counter(ItemsCount::new(PRODUCTS))
@@ -65,13 +70,7 @@ fn eval(bencher: divan::Bencher) {
 /// then reading and judging without writing the result.
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn eval_read_only(bencher: divan::Bencher) {
-    let as_of = jiff::civil::date(2026, 11, 25);
-    let program = Program::new(
-        &RULES,
-        select_scheme(&RULES, "bench", as_of).unwrap(),
-        as_of,
-    )
-    .unwrap();
+    let program = program();
     bencher.counter(ItemsCount::new(PRODUCTS)).bench_local(|| {
         let mut n = 0usize;
         for line in INPUT.lines() {
@@ -89,13 +88,7 @@ fn eval_read_only(bencher: divan::Bencher) {
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn eval_without_output(bencher: divan::Bencher) {
-    let as_of = jiff::civil::date(2026, 11, 25);
-    let program = Program::new(
-        &RULES,
-        select_scheme(&RULES, "bench", as_of).unwrap(),
-        as_of,
-    )
-    .unwrap();
+    let program = program();
     bencher.counter(ItemsCount::new(PRODUCTS)).bench_local(|| {
         let mut levels = 0i64;
         for line in INPUT.lines() {
@@ -137,13 +130,7 @@ fn parse_ignored(bencher: divan::Bencher) {
 /// Judging alone, on products read beforehand (the first 10,000, ten times).
 #[divan::bench(sample_count = 5, sample_size = 1)]
 fn judge_only(bencher: divan::Bencher) {
-    let as_of = jiff::civil::date(2026, 11, 25);
-    let program = Program::new(
-        &RULES,
-        select_scheme(&RULES, "bench", as_of).unwrap(),
-        as_of,
-    )
-    .unwrap();
+    let program = program();
     let records: Vec<labelc::eval::Record<'static>> = INPUT
         .lines()
         .take(10_000)
