@@ -188,30 +188,21 @@ fn a_hand_broken_rule_set_is_an_error_not_a_crash() {
     json["schemes"][0]["criteria"][0]["condition"]["args"][0]["fact"]["slot"] =
         serde_json::json!(999);
     let path = dir.join("broken.json");
-    std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
-    let out = labelc(&[
-        "eval",
-        path.to_str().unwrap(),
-        "--scheme",
-        "demo",
-        "--facts",
-        "tests/fixtures/eval/products.jsonl",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("cannot be evaluated"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    std::fs::write(&path, b"{\"format\": \"something else\"}").unwrap();
-    let out = labelc(&[
-        "eval",
-        path.to_str().unwrap(),
-        "--scheme",
-        "demo",
-        "--facts",
-        "tests/fixtures/eval/products.jsonl",
-    ]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is not a labelc rule set"));
+    let eval_stderr = |content: &[u8]| {
+        std::fs::write(&path, content).unwrap();
+        let out = labelc(&[
+            "eval",
+            path.to_str().unwrap(),
+            "--scheme",
+            "demo",
+            "--facts",
+            "tests/fixtures/eval/products.jsonl",
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let stderr = eval_stderr(&serde_json::to_vec(&json).unwrap());
+    assert!(stderr.contains("cannot be evaluated"), "{stderr}");
+    let stderr = eval_stderr(b"{\"format\": \"something else\"}");
+    assert!(stderr.contains("is not a labelc rule set"), "{stderr}");
 }
