@@ -357,9 +357,68 @@ impl Lowerer<'_> {
             .collect()
     }
 
+    /// A condition's text on one line, as `labelc fmt` writes it when it fits:
+    /// tokens as written, one space between them, no comments, no trailing
+    /// comma. Layout never changes the compiled rules.
+    fn expr_text(&self, expr: &ast::Expr) -> String {
+        let list = |values: &[ast::Value]| {
+            let items: Vec<String> = values.iter().map(|v| self.source_text(v.span)).collect();
+            format!("[{}]", items.join(", "))
+        };
+        let join = |items: &[ast::Expr], op: &str| {
+            let parts: Vec<String> = items.iter().map(|e| self.expr_text(e)).collect();
+            parts.join(op)
+        };
+        match &expr.kind {
+            ast::ExprKind::Or(items) => join(items, " or "),
+            ast::ExprKind::And(items) => join(items, " and "),
+            ast::ExprKind::Not(inner) => format!("not {}", self.expr_text(inner)),
+            ast::ExprKind::Paren(inner) => format!("({})", self.expr_text(inner)),
+            ast::ExprKind::Present(fact) => format!("present({})", fact.name),
+            ast::ExprKind::Fact(fact) => fact.name.clone(),
+            ast::ExprKind::Compare { fact, op, value } => format!(
+                "{} {} {}",
+                fact.name,
+                op.value.symbol(),
+                self.source_text(value.span)
+            ),
+            ast::ExprKind::In {
+                fact,
+                negated,
+                list: values,
+                ..
+            } => {
+                let not = if *negated { "not " } else { "" };
+                format!("{} {not}in {}", fact.name, list(values))
+            }
+            ast::ExprKind::Contains { fact, value } => {
+                format!("{} contains {}", fact.name, self.source_text(value.span))
+            }
+            ast::ExprKind::Subset {
+                fact, list: values, ..
+            } => format!("{} subset_of {}", fact.name, list(values)),
+            ast::ExprKind::Superset {
+                fact, list: values, ..
+            } => format!("{} superset_of {}", fact.name, list(values)),
+            ast::ExprKind::Within {
+                fact,
+                days,
+                direction,
+            } => format!(
+                "{} within {} days {} assessment",
+                fact.name,
+                self.source_text(days.span),
+                match direction.value {
+                    ast::Direction::Before => "before",
+                    ast::Direction::After => "after",
+                }
+            ),
+        }
+    }
+
     /// Lowers a condition. Recursion is bounded: the parser's pre-scan limits nesting.
     fn condition(&self, expr: &ast::Expr) -> Condition {
-        let text = self.source_text(expr.span);
+        let text = self.expr_text(expr);
         match &expr.kind {
             ast::ExprKind::Or(items) => Condition::Or {
                 args: items.iter().map(|e| self.condition(e)).collect(),
