@@ -418,7 +418,8 @@ fn duplicate_fields_point_at_both() {
     assert_eq!(&text[d.related[0].span.range()], "\"a\"");
 }
 
-/// Every ```labelc block in docs/language.md is a complete file that checks clean.
+/// Every ```labelc block in docs/language.md is a complete file that checks
+/// clean and is laid out as `labelc fmt` writes it.
 #[test]
 fn documentation_examples_check_clean() {
     let docs =
@@ -435,6 +436,21 @@ fn documentation_examples_check_clean() {
             &body[..end],
             outcome.diagnostics
         );
+        // A block inside a list item is indented; compare without that indent.
+        let code = &body[..end];
+        let indent = code
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| l.len() - l.trim_start().len())
+            .min()
+            .unwrap_or(0);
+        let unindented: String = code
+            .trim_end()
+            .lines()
+            .map(|l| format!("{}\n", l.get(indent..).unwrap_or("")))
+            .collect();
+        let formatted = labelc::fmt::format_text(labelc::span::FileId(0), &unindented).unwrap();
+        assert_eq!(formatted, unindented, "example {blocks} is not formatted");
         blocks += 1;
         rest = &body[end..];
     }

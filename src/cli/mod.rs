@@ -5,6 +5,7 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 pub mod eval;
+pub mod fmt;
 pub mod plan;
 pub mod schema;
 
@@ -73,6 +74,9 @@ pub enum Command {
         after_help = "Exit status:\n  0  the diff was computed (whatever it contains)\n  1  --fail-on matched a change\n  2  usage error, I/O failure or input with errors"
     )]
     Diff(diff::Args),
+    /// Rewrite policy files in the canonical layout (whitespace only; every
+    /// comment kept); `--check` prints a diff instead and exits 1 on changes.
+    Fmt(fmt::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -83,6 +87,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
     }
 }
 

@@ -1,0 +1,163 @@
+//! `labelc fmt PATH... [--check]`: rewrite policy files in the canonical layout.
+
+use std::io::{Read as _, Write as _};
+use std::path::{Path, PathBuf};
+
+use super::{Exit, color_stderr, usage_error, write_atomically};
+use crate::diag::render_human;
+use crate::fmt::format_text;
+use crate::source::{SourceMap, collect_policy_files};
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "\
+Layout rules: docs/language.md, section \"Layout (labelc fmt)\". Formatting changes whitespace
+only: items, fields and comments stay as written, in order.
+
+Exit status:
+  0  every file is formatted (or was rewritten)
+  1  --check: some file would change; or some file has syntax errors (left untouched)
+  2  usage error or I/O failure")]
+pub struct Args {
+    /// Policy files or directories (every `*.policy` below them); `-` formats
+    /// standard input to standard output.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Write nothing; print a unified diff for each file that would change and
+    /// exit 1 if any would.
+    #[arg(long)]
+    pub check: bool,
+}
+
+/// What happened to one file.
+enum Fate {
+    Unchanged,
+    Changed,
+    Invalid,
+}
+
+pub fn run(args: &Args) -> Exit {
+    let mut files = Vec::new();
+    let mut stdin = false;
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            if stdin {
+                return usage_error("`-` (standard input) is given more than once");
+            }
+            stdin = true;
+            continue;
+        }
+        if !path.exists() {
+            return usage_error(&format!("`{}` does not exist", path.display()));
+        }
+        match collect_policy_files(std::slice::from_ref(path)) {
+            Ok(found) if found.is_empty() => {
+                return usage_error(&format!("`{}` holds no `*.policy` files", path.display()));
+            }
+            Ok(found) => files.extend(found),
+            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
+        }
+    }
+    let (mut changed, mut unchanged, mut invalid) = (0usize, 0usize, 0usize);
+    let mut count = |fate: Fate| match fate {
+        Fate::Unchanged => unchanged += 1,
+        Fate::Changed => changed += 1,
+        Fate::Invalid => invalid += 1,
+    };
+    if stdin {
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
+            return usage_error(&format!("cannot read standard input: {e}"));
+        }
+        match format_one("<stdin>", bytes, args.check, None) {
+            Ok(fate) => count(fate),
+            Err(exit) => return exit,
+        }
+    }
+    for file in &files {
+        let bytes = match std::fs::read(file) {
+            Ok(bytes) => bytes,
+            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", file.display())),
+        };
+        match format_one(&file.display().to_string(), bytes, args.check, Some(file)) {
+            Ok(fate) => count(fate),
+            Err(exit) => return exit,
+        }
+    }
+    if !files.is_empty() {
+        let verb = if args.check {
+            "would be reformatted"
+        } else {
+            "reformatted"
+        };
+        let mut summary = format!("{changed} file(s) {verb}, {unchanged} already formatted");
+        if invalid > 0 {
+            summary.push_str(&format!(", {invalid} with syntax errors left untouched"));
+        }
+        eprintln!("{summary}");
+    }
+    if invalid > 0 || (args.check && changed > 0) {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}
+
+/// Formats one file's bytes. `path` is where to write the result back; `None`
+/// means standard input, whose result goes to standard output.
+fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> Result<Fate, Exit> {
+    let mut sources = SourceMap::new();
+    let (id, early) = sources.add_bytes(name, bytes);
+    let result = match early {
+        Some(diagnostic) => Err(vec![diagnostic]),
+        None => {
+            let text = sources.get(id).map_or("", |f| f.text.as_str());
+            format_text(id, text)
+        }
+    };
+    let formatted = match result {
+        Ok(formatted) => formatted,
+        Err(diagnostics) => {
+            eprint!(
+                "{}",
+                render_human(&diagnostics, &sources, color_stderr(), 100)
+            );
+            return Ok(Fate::Invalid);
+        }
+    };
+    let original = sources.get(id).map_or("", |f| f.text.as_str());
+    let fate = if formatted == original {
+        Fate::Unchanged
+    } else {
+        Fate::Changed
+    };
+    let mut stdout = std::io::stdout().lock();
+    let written = match (check, path, &fate) {
+        (true, _, Fate::Changed) => {
+            let diff = similar::TextDiff::from_lines(original, formatted.as_str());
+            let text = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(name, &format!("{name} (formatted)"))
+                .to_string();
+            stdout.write_all(text.as_bytes())
+        }
+        (true, _, _) => Ok(()),
+        (false, None, _) => stdout.write_all(formatted.as_bytes()),
+        (false, Some(path), Fate::Changed) => {
+            return match write_atomically(path, formatted.as_bytes()) {
+                Ok(()) => Ok(fate),
+                Err(e) => Err(usage_error(&format!(
+                    "cannot write `{}`: {e}",
+                    path.display()
+                ))),
+            };
+        }
+        (false, Some(_), _) => Ok(()),
+    };
+    match written {
+        Ok(()) => Ok(fate),
+        Err(e) => Err(usage_error(&format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
