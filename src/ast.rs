@@ -57,6 +57,7 @@ pub enum Item {
     Fact(FactDecl),
     Scheme(Scheme),
     Recognition(Recognition),
+    Test(Test),
     /// An item that did not parse; its diagnostic has been reported. `keyword`
     /// and `id` are recovered when possible, so that references to the item do
     /// not cascade into "unknown" errors.
@@ -301,6 +302,96 @@ pub struct Recognition {
     pub verify: Vec<Text>,
     pub credits: Vec<Ident>,
     pub span: Span,
+}
+
+// ---------------------------------------------------------------- tests
+
+/// `test ID { … }`: one product judged against one scheme version, and what
+/// must hold of the result.
+#[derive(Clone, Debug)]
+pub struct Test {
+    pub id: Ident,
+    pub title: Option<Text>,
+    pub scheme: Option<SchemeRef>,
+    pub category: Option<Ident>,
+    pub as_of: Option<DateLit>,
+    /// Every `holds` line, in order.
+    pub holds: Vec<Holding>,
+    /// The `facts { … }` block: `None` when the test has none.
+    pub facts: Option<Vec<FactValue>>,
+    pub expects: Vec<Expect>,
+    pub span: Span,
+}
+
+/// `scheme:level` or `scheme:criterion`, as held by the product.
+#[derive(Clone, Debug)]
+pub struct Holding {
+    pub scheme: SchemeRef,
+    /// A level rank (all digits) or a criterion id.
+    pub target: Ident,
+    pub span: Span,
+}
+
+/// `fact.name = value` in a test's `facts` block.
+#[derive(Clone, Debug)]
+pub struct FactValue {
+    pub fact: Ident,
+    pub value: TestValue,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum TestValue {
+    One(Value),
+    /// `[ … ]`, for a `set<string>` fact.
+    List(Vec<Value>, Span),
+}
+
+impl TestValue {
+    pub fn span(&self) -> Span {
+        match self {
+            TestValue::One(v) => v.span,
+            TestValue::List(_, span) => *span,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Expect {
+    pub kind: ExpectKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug)]
+pub enum ExpectKind {
+    /// `expect level N` / `expect level none`
+    Level(Option<IntLit>),
+    /// `expect reachable N` / `expect reachable none`
+    Reachable(Option<IntLit>),
+    /// `expect criterion ID VERDICT`
+    Criterion(Ident, Spanned<Expected>),
+}
+
+/// The outcome a test expects of one criterion.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Expected {
+    Pass,
+    Fail,
+    Unknown,
+    Credited,
+    NotApplicable,
+}
+
+impl Expected {
+    pub fn word(self) -> &'static str {
+        match self {
+            Expected::Pass => "pass",
+            Expected::Fail => "fail",
+            Expected::Unknown => "unknown",
+            Expected::Credited => "credited",
+            Expected::NotApplicable => "not_applicable",
+        }
+    }
 }
 
 // ---------------------------------------------------------------- conditions

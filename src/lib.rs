@@ -23,6 +23,7 @@ pub mod resolve;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suite;
 pub mod syntax;
 
 use diag::{Diagnostic, Diagnostics};
@@ -50,7 +51,7 @@ impl CheckOutcome {
 /// compilation. `early` holds diagnostics found while reading the files
 /// (not UTF-8, too large); such files are not parsed.
 pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcome {
-    analyze(sources, early, false).0
+    analyze(sources, early, |_, _| ()).0
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule set.
@@ -58,7 +59,18 @@ pub fn compile_sources(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<rules::RuleSet>) {
-    analyze(sources, early, true)
+    analyze(sources, early, rules::lower)
+}
+
+/// Checks `sources` and, when they have no errors, lowers them into a rule
+/// set and the `test` items to run against it (`labelc test`).
+pub fn test_sources(
+    sources: &SourceMap,
+    early: Vec<Diagnostic>,
+) -> (CheckOutcome, Option<(rules::RuleSet, Vec<suite::TestCase>)>) {
+    analyze(sources, early, |model, sources| {
+        (rules::lower(model, sources), suite::lower(model, sources))
+    })
 }
 
 /// Compiles `sources` into a rule set, or returns every diagnostic (sorted)
@@ -72,11 +84,12 @@ pub fn compile(sources: &SourceMap) -> Result<rules::RuleSet, Vec<Diagnostic>> {
 
 pub use eval::{Outcome, Product, evaluate};
 
-fn analyze(
+/// Runs the pipeline; `lower` runs on the checked model when it has no errors.
+fn analyze<T>(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
-    lower: bool,
-) -> (CheckOutcome, Option<rules::RuleSet>) {
+    lower: impl FnOnce(&resolve::Model<'_>, &SourceMap) -> T,
+) -> (CheckOutcome, Option<T>) {
     let mut diagnostics = Diagnostics::new();
     let skip: Vec<span::FileId> = early.iter().map(|d| d.span.file).collect();
     diagnostics.extend(early);
@@ -88,12 +101,12 @@ fn analyze(
     let model = resolve::resolve(&files, &mut diagnostics);
     check::check(&model, &mut diagnostics);
     let summary = check::summarize(&model, sources);
-    let rules = (lower && !diagnostics.has_errors()).then(|| rules::lower(&model, sources));
+    let lowered = (!diagnostics.has_errors()).then(|| lower(&model, sources));
     let outcome = CheckOutcome {
         diagnostics: diagnostics.into_sorted(),
         summary,
     };
-    (outcome, rules)
+    (outcome, lowered)
 }
 
 /// Checks one policy given as text (for tests and embedding).

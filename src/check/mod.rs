@@ -34,6 +34,9 @@ pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {
             facts_used.extend(facts_read(condition).into_iter().map(|f| f.name.as_str()));
         }
     }
+    for resolved in model.tests.values() {
+        check_test(model, resolved.test, diagnostics);
+    }
     for (name, fact) in &model.facts {
         if !facts_used.contains(name) && !model.has_syntax_errors {
             diagnostics.push(
@@ -97,6 +100,42 @@ fn check_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Di
         }
     }
     levels::check_levels(index, diagnostics);
+}
+
+/// A test needs a scheme, a category, a date and something to expect; the
+/// values it gives must have their facts' types.
+fn check_test(model: &Model<'_>, test: &Test, diagnostics: &mut Diagnostics) {
+    let owner = format!("the test `{}`", test.id.name);
+    let required = [
+        (
+            test.scheme.is_none(),
+            "scheme",
+            "name the scheme version judged: `scheme ccl@2026-04`",
+        ),
+        (
+            test.category.is_none(),
+            "category",
+            "name the product's category: `category consumer_cameras`",
+        ),
+        (
+            test.as_of.is_none(),
+            "as_of",
+            "give the assessment date, so that the test means the same every day: `as_of 2026-11-25`",
+        ),
+        (
+            test.expects.is_empty(),
+            "expect",
+            "say what must hold: `expect level 1`, `expect reachable 2` or `expect criterion ID pass`",
+        ),
+    ];
+    for (absent, field, help) in required {
+        if absent {
+            diagnostics.push(missing(field, &owner, test.id.span, help));
+        }
+    }
+    for value in test.facts.iter().flatten() {
+        types::check_test_value(model, value, diagnostics);
+    }
 }
 
 fn missing(field: &str, owner: &str, span: Span, help: &str) -> Diagnostic {

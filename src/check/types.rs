@@ -116,6 +116,62 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
     }
 }
 
+/// Checks a value a test gives to a fact: the fact's type exactly (an `int`
+/// takes no decimal), a list for a set, a date rather than `assessment`.
+pub fn check_test_value(model: &Model<'_>, given: &FactValue, diagnostics: &mut Diagnostics) {
+    let fact = &given.fact;
+    let Some(ty) = fact_type(model, fact) else {
+        return;
+    };
+    let mismatch = |what: &str, span, help: String| {
+        Diagnostic::error(
+            Code::TypeMismatch,
+            format!("`{}` is {} but is given {what}", fact.name, describe(ty)),
+            span,
+            format!("this is {what}"),
+        )
+        .with_related(fact.span, format!("this is {}", describe(ty)))
+        .with_help(help)
+    };
+    match (&given.value, ty) {
+        (TestValue::List(values, _), FactTypeKind::SetOfString) => {
+            for value in values {
+                if !matches!(value.kind, ValueKind::String(_)) {
+                    diagnostics.push(mismatch(
+                        value_kind(&value.kind),
+                        value.span,
+                        "the elements of a `set<string>` are quoted strings".to_string(),
+                    ));
+                }
+            }
+        }
+        (TestValue::List(_, span), _) => diagnostics.push(mismatch(
+            "a list",
+            *span,
+            format!("give `{}` {}", fact.name, example(ty)),
+        )),
+        (TestValue::One(value), FactTypeKind::SetOfString) => diagnostics.push(mismatch(
+            value_kind(&value.kind),
+            value.span,
+            "give a set as a list of strings: `[\"a\", \"b\"]` (`[]` for the empty set)"
+                .to_string(),
+        )),
+        (TestValue::One(value), _) => match (&value.kind, ty) {
+            (ValueKind::Assessment, _) => diagnostics.push(mismatch(
+                value_kind(&value.kind),
+                value.span,
+                "a test gives the date itself, e.g. `2026-07-01`".to_string(),
+            )),
+            (ValueKind::Decimal(_), FactTypeKind::Int) => diagnostics.push(mismatch(
+                value_kind(&value.kind),
+                value.span,
+                format!("`{}` takes whole numbers", fact.name),
+            )),
+            _ => check_value_as(fact, ty, value, "is given", diagnostics),
+        },
+    }
+}
+
 fn fact_type<'m>(model: &'m Model<'_>, fact: &Ident) -> Option<&'m FactTypeKind> {
     model.facts.get(fact.name.as_str()).map(|f| &f.ty.kind)
 }
@@ -205,6 +261,17 @@ fn check_compare(
 
 /// Checks that a literal fits the fact's type.
 fn check_value(fact: &Ident, ty: &FactTypeKind, value: &Value, diagnostics: &mut Diagnostics) {
+    check_value_as(fact, ty, value, "is compared with", diagnostics);
+}
+
+/// [`check_value`], saying how the value meets the fact (`is given`, `is compared with`).
+fn check_value_as(
+    fact: &Ident,
+    ty: &FactTypeKind,
+    value: &Value,
+    verb: &str,
+    diagnostics: &mut Diagnostics,
+) {
     let fits = matches!(
         (ty, &value.kind),
         (FactTypeKind::Bool, ValueKind::Bool(_))
@@ -274,13 +341,14 @@ fn check_value(fact: &Ident, ty: &FactTypeKind, value: &Value, diagnostics: &mut
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
+        _ if verb == "is given" => format!("give `{}` {}", fact.name, example(ty)),
         _ => format!("compare `{}` with {}", fact.name, example(ty)),
     };
     diagnostics.push(
         Diagnostic::error(
             Code::TypeMismatch,
             format!(
-                "`{}` is {} but is compared with {}",
+                "`{}` is {} but {verb} {}",
                 fact.name,
                 describe(ty),
                 value_kind(&value.kind)

@@ -8,6 +8,7 @@ pub mod eval;
 pub mod fmt;
 pub mod plan;
 pub mod schema;
+pub mod test;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -77,6 +78,9 @@ pub enum Command {
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
     Fmt(fmt::Args),
+    /// Run the `test` items of the policies: each judges one product and says
+    /// what must hold; `--coverage` shows which criteria and levels they exercise.
+    Test(test::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -88,6 +92,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
+        Command::Test(args) => test::run(&args),
     }
 }
 

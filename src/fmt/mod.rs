@@ -403,7 +403,9 @@ fn has_block(node: &Node<'_>) -> bool {
         | Rule::authority_decl
         | Rule::category
         | Rule::criterion
-        | Rule::level => true,
+        | Rule::level
+        | Rule::test_decl
+        | Rule::facts_block => true,
         Rule::fact_decl => node
             .clone()
             .into_inner()

@@ -3,6 +3,7 @@
 //! conditions, criteria in levels, categories, sources, schemes named by
 //! recognitions), suggesting the closest name when one is unknown.
 
+mod test_items;
 mod version;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,6 +12,7 @@ use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::span::Span;
 
+pub use test_items::ResolvedTest;
 pub use version::compare_versions;
 
 /// A scheme version's key: `(id, version)`.
@@ -22,6 +24,7 @@ pub struct Model<'a> {
     pub facts: BTreeMap<&'a str, &'a FactDecl>,
     pub schemes: BTreeMap<SchemeKey, SchemeIndex<'a>>,
     pub recognitions: BTreeMap<&'a str, ResolvedRecognition<'a>>,
+    pub tests: BTreeMap<&'a str, ResolvedTest<'a>>,
     /// Names of items that failed to parse, by kind, so that references to
     /// them are not reported again as unknown.
     pub invalid_facts: BTreeSet<String>,
@@ -74,6 +77,7 @@ impl<'a> SchemeIndex<'a> {
 pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a> {
     let mut model = Model::default();
     let mut recognitions = Vec::new();
+    let mut tests = Vec::new();
     let mut fact_spans: BTreeMap<&str, Span> = BTreeMap::new();
     let mut scheme_spans: BTreeMap<SchemeKey, Span> = BTreeMap::new();
 
@@ -128,6 +132,7 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
                     model.schemes.insert(key, index);
                 }
                 Item::Recognition(recognition) => recognitions.push(recognition),
+                Item::Test(test) => tests.push(test),
                 Item::Invalid(recovered) => {
                     model.has_syntax_errors = true;
                     match (recovered.keyword.as_deref(), &recovered.id) {
@@ -164,6 +169,7 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
         let resolved = resolve_recognition(&model, recognition, diagnostics);
         model.recognitions.insert(&recognition.id.name, resolved);
     }
+    test_items::resolve_tests(&mut model, tests, diagnostics);
     model
 }
 

@@ -176,6 +176,7 @@ pub fn rule_description(rule: Rule) -> Option<&'static str> {
         | Rule::criterion_field
         | Rule::level_member
         | Rule::recognition_field
+        | Rule::test_field
         | Rule::value
         | Rule::ident_char
         | Rule::reserved => return None,
@@ -273,5 +274,20 @@ pub fn rule_description(rule: Rule) -> Option<&'static str> {
         Rule::rangle => "`>`",
         Rule::comma => "`,`",
         Rule::colon => "`:`",
+        Rule::equals => "`=`",
+        Rule::test_decl | Rule::kw_test => "`test`",
+        Rule::test_scheme_field => "`scheme`",
+        Rule::test_category_field => "`category`",
+        Rule::as_of_field | Rule::kw_as_of => "`as_of`",
+        Rule::holds_field | Rule::kw_holds => "`holds`",
+        Rule::holding => "a holding (`scheme:level` or `scheme:criterion`)",
+        Rule::facts_block | Rule::kw_facts => "`facts`",
+        Rule::fact_value => "a fact value (`fact.name = value`)",
+        Rule::expect_field | Rule::kw_expect => "`expect`",
+        Rule::expect_level => "`level`",
+        Rule::expect_reachable | Rule::kw_reachable => "`reachable`",
+        Rule::expect_criterion => "`criterion`",
+        Rule::verdict => "`pass`, `fail`, `unknown`, `credited` or `not_applicable`",
+        Rule::kw_none => "`none`",
     })
 }

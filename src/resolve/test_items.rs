@@ -1,0 +1,152 @@
+//! Resolution of `test` items: the scheme version judged against, its
+//! category, levels and criteria named by expectations, the recognitions
+//! held, and the facts given.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{
+    Model, SchemeKey, check_criterion_ref, check_level_ref, compare_versions, duplicate, unknown,
+};
+use crate::ast::*;
+use crate::diag::{Code, Diagnostic, Diagnostics};
+use crate::span::Span;
+
+/// A test with its scheme version bound (`None` where unresolved).
+#[derive(Debug)]
+pub struct ResolvedTest<'a> {
+    pub test: &'a Test,
+    pub scheme: Option<SchemeKey>,
+}
+
+pub(super) fn resolve_tests<'a>(
+    model: &mut Model<'a>,
+    tests: Vec<&'a Test>,
+    diagnostics: &mut Diagnostics,
+) {
+    let mut spans: BTreeMap<&str, Span> = BTreeMap::new();
+    for test in tests {
+        if let Some(first) = spans.get(test.id.name.as_str()) {
+            diagnostics.push(duplicate("test", &test.id.name, test.id.span, *first));
+            continue;
+        }
+        spans.insert(&test.id.name, test.id.span);
+        let resolved = resolve_test(model, test, diagnostics);
+        model.tests.insert(&test.id.name, resolved);
+    }
+}
+
+fn resolve_test<'a>(
+    model: &Model<'a>,
+    test: &'a Test,
+    diagnostics: &mut Diagnostics,
+) -> ResolvedTest<'a> {
+    let scheme = test.scheme.as_ref().and_then(|reference| {
+        let latest = model.resolve_scheme_ref(reference, diagnostics)?;
+        if reference.version.is_some() {
+            return Some(latest);
+        }
+        let as_of = test.as_of.and_then(|d| d.value);
+        Some(
+            as_of
+                .and_then(|date| model.version_in_force(&reference.id.name, date))
+                .unwrap_or(latest),
+        )
+    });
+    if let Some(key) = &scheme
+        && let Some(index) = model.schemes.get(key)
+    {
+        let name = format!("{}@{}", key.0, key.1);
+        if let Some(category) = &test.category
+            && !index.categories.contains_key(category.name.as_str())
+            && !index.is_invalid("category", &category.name)
+        {
+            diagnostics.push(unknown(
+                Code::UnknownCategory,
+                "category",
+                category,
+                &format!(" in scheme `{name}`"),
+                index.categories.keys().copied(),
+                format!("the test judges a product of one category of `{name}`"),
+            ));
+        }
+        for expect in &test.expects {
+            match &expect.kind {
+                ExpectKind::Level(Some(rank)) | ExpectKind::Reachable(Some(rank)) => {
+                    check_level_ref(index, rank, &name, diagnostics);
+                }
+                ExpectKind::Criterion(id, _) => {
+                    check_criterion_ref(index, id, &name, &BTreeSet::new(), diagnostics);
+                }
+                ExpectKind::Level(None) | ExpectKind::Reachable(None) => {}
+            }
+        }
+    }
+    for holding in &test.holds {
+        let Some(key) = model.resolve_scheme_ref(&holding.scheme, diagnostics) else {
+            continue;
+        };
+        let Some(index) = model.schemes.get(&key) else {
+            continue;
+        };
+        let name = format!("{}@{}", key.0, key.1);
+        let target = &holding.target;
+        if target.name.bytes().all(|b| b.is_ascii_digit()) {
+            let rank = IntLit {
+                value: target.name.parse().ok(),
+                span: target.span,
+            };
+            check_level_ref(index, &rank, &name, diagnostics);
+        } else {
+            check_criterion_ref(index, target, &name, &BTreeSet::new(), diagnostics);
+        }
+    }
+    let mut given: BTreeMap<&str, Span> = BTreeMap::new();
+    for value in test.facts.iter().flatten() {
+        let fact = &value.fact;
+        if let Some(first) = given.get(fact.name.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::DuplicateField,
+                    format!("the fact `{}` is given twice in this test", fact.name),
+                    fact.span,
+                    "given again here",
+                )
+                .with_related(*first, "first given here")
+                .with_help("keep one value per fact"),
+            );
+            continue;
+        }
+        given.insert(&fact.name, fact.span);
+        if !model.facts.contains_key(fact.name.as_str())
+            && !model.invalid_facts.contains(&fact.name)
+        {
+            diagnostics.push(unknown(
+                Code::UnknownFact,
+                "fact",
+                fact,
+                "",
+                model.facts.keys().copied(),
+                "a test gives values only to declared facts".to_string(),
+            ));
+        }
+    }
+    ResolvedTest { test, scheme }
+}
+
+impl Model<'_> {
+    /// The version of scheme `id` in force on `date`: not a draft, the latest
+    /// effective date not after `date` (as `labelc eval --scheme id` picks it).
+    pub fn version_in_force(&self, id: &str, date: jiff::civil::Date) -> Option<SchemeKey> {
+        self.schemes
+            .iter()
+            .filter(|((i, _), index)| {
+                i == id && index.scheme.status.map(|s| s.value) != Some(SchemeStatus::Draft)
+            })
+            .filter_map(|((_, version), index)| {
+                let effective = index.scheme.effective.and_then(|d| d.value)?;
+                (effective <= date).then_some((effective, version))
+            })
+            .max_by(|a, b| a.0.cmp(&b.0).then(compare_versions(a.1, b.1)))
+            .map(|(_, version)| (id.to_string(), version.clone()))
+    }
+}
