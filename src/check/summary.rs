@@ -13,6 +13,8 @@ pub struct Summary {
     pub schemes: Vec<SchemeSummary>,
     pub facts: usize,
     pub recognitions: usize,
+    /// `test` items (run by `labelc test`).
+    pub tests: usize,
     pub pending: Vec<Pending>,
 }
 
@@ -99,6 +101,7 @@ pub fn summarize(model: &Model<'_>, sources: &SourceMap) -> Summary {
         schemes,
         facts: model.facts.len(),
         recognitions: model.recognitions.len(),
+        tests: model.tests.len(),
         pending,
     }
 }

@@ -81,6 +81,11 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
         plural(s.facts, "fact", "facts"),
         plural(s.recognitions, "recognition", "recognitions"),
     );
+    if s.tests > 0 {
+        // Appended to the line above, which ends with its newline.
+        out.pop();
+        let _ = writeln!(out, ", {}", plural(s.tests, "test", "tests"));
+    }
     for scheme in &s.schemes {
         let _ = writeln!(
             out,

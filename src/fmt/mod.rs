@@ -420,7 +420,7 @@ fn has_block(node: &Node<'_>) -> bool {
 fn collect_tokens<'a>(node: Node<'a>, out: &mut Vec<Node<'a>>) {
     let atomic = matches!(
         node.as_rule(),
-        Rule::string | Rule::scheme_ref | Rule::type_enum
+        Rule::string | Rule::scheme_ref | Rule::holding | Rule::type_enum
     );
     let mut inner = node.clone().into_inner().peekable();
     if atomic || inner.peek().is_none() {
