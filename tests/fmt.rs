@@ -162,7 +162,7 @@ fn a_badly_laid_out_file_is_formatted_canonically() {
     insta::assert_snapshot!("messy_formatted", formatted);
     assert_eq!(format(&formatted), formatted);
     assert_eq!(meaning(&formatted), meaning(&messy));
-    assert_eq!(comments(&formatted).len(), 7);
+    assert_eq!(comments(&formatted).len(), 8);
     assert_eq!(comments(&formatted), comments(&messy));
     // Every line: no trailing whitespace, within the width unless it holds a
     // string (strings are never broken).

@@ -94,6 +94,7 @@ fn a_type_error_inside_a_test_is_a_diagnostic_and_nothing_runs() {
     assert!(stderr.contains("error: 12 error(s) in the policies; no test was run"));
     assert!(stderr.contains("`update.support_months` is `int` but is given a decimal number"));
     assert!(stderr.contains("did you mean `password.unique`?"));
+    insta::assert_snapshot!("type_error", stderr);
     // `labelc check` reports the same errors: tests are checked like any item.
     let check = labelc(&["check", TYPE_ERROR]);
     assert_eq!(check.status.code(), Some(1));
