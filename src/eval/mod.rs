@@ -11,6 +11,7 @@ mod run;
 
 use jiff::civil::Date;
 
+pub(crate) use report::criterion_lines;
 pub(crate) use run::eval as eval_condition;
 
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};

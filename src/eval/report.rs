@@ -230,7 +230,7 @@ fn leaf_line(out: &mut String, leaf: &Leaf<'_>) {
     );
 }
 
-fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<'_>) {
+pub(crate) fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<'_>) {
     let _ = writeln!(out, "    {mark} {} {}: {}", c.id, c.outcome.word(), c.title);
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "        {reason}");

@@ -432,21 +432,25 @@ fn check_criterion_ref(
 /// Reports every fact a condition reads that no `fact` declares.
 pub fn resolve_facts(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnostics) {
     for fact in facts_read(expr) {
-        if !model.facts.contains_key(fact.name.as_str())
-            && !model.invalid_facts.contains(&fact.name)
-        {
-            diagnostics.push(unknown(
-                Code::UnknownFact,
-                "fact",
-                fact,
-                "",
-                model.facts.keys().copied(),
-                format!(
-                    "declare it: `fact {}: bool {{ description \"…\" }}`",
-                    fact.name
-                ),
-            ));
-        }
+        let help = format!(
+            "declare it: `fact {}: bool {{ description \"…\" }}`",
+            fact.name
+        );
+        check_fact_ref(model, fact, help, diagnostics);
+    }
+}
+
+/// Reports `fact` unless a `fact` item declares it (or one that failed to parse might).
+fn check_fact_ref(model: &Model<'_>, fact: &Ident, help: String, diagnostics: &mut Diagnostics) {
+    if !model.facts.contains_key(fact.name.as_str()) && !model.invalid_facts.contains(&fact.name) {
+        diagnostics.push(unknown(
+            Code::UnknownFact,
+            "fact",
+            fact,
+            "",
+            model.facts.keys().copied(),
+            help,
+        ));
     }
 }
 

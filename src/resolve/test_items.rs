@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Model, SchemeKey, check_criterion_ref, check_level_ref, compare_versions, duplicate, unknown,
+    Model, SchemeKey, check_criterion_ref, check_fact_ref, check_level_ref, compare_versions,
+    duplicate, unknown,
 };
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -117,18 +118,8 @@ fn resolve_test<'a>(
             continue;
         }
         given.insert(&fact.name, fact.span);
-        if !model.facts.contains_key(fact.name.as_str())
-            && !model.invalid_facts.contains(&fact.name)
-        {
-            diagnostics.push(unknown(
-                Code::UnknownFact,
-                "fact",
-                fact,
-                "",
-                model.facts.keys().copied(),
-                "a test gives values only to declared facts".to_string(),
-            ));
-        }
+        let help = "a test gives values only to declared facts".to_string();
+        check_fact_ref(model, fact, help, diagnostics);
     }
     ResolvedTest { test, scheme }
 }

@@ -333,33 +333,13 @@ fn evaluate<'r>(rules: &'r RuleSet, case: &TestCase) -> Result<Outcome<'r>, Stri
 }
 
 fn criterion_explanation(c: &crate::eval::CriterionResult<'_>) -> String {
-    let mut out = format!("    {} {}: {}\n", c.id, keyword(c.outcome), c.title);
-    if let Some(reason) = &c.reason {
-        out.push_str(&format!("        {reason}\n"));
-    }
-    for leaf in &c.decided_by {
-        let facts: Vec<String> = leaf
-            .facts
-            .iter()
-            .map(|(k, v)| {
-                if v.is_null() {
-                    format!("{k} is not given")
-                } else {
-                    format!("{k} = {v}")
-                }
-            })
-            .collect();
-        let value = match leaf.value {
-            crate::eval::Truth::True => "true",
-            crate::eval::Truth::False => "false",
-            crate::eval::Truth::Unknown => "unknown",
-        };
-        out.push_str(&format!(
-            "        `{}` is {value} ({})\n",
-            leaf.expr,
-            facts.join(", ")
-        ));
-    }
+    let mark = match c.outcome {
+        Verdict::Fail => "✗",
+        Verdict::Unknown => "?",
+        _ => "✓",
+    };
+    let mut out = String::new();
+    crate::eval::criterion_lines(&mut out, mark, c);
     out
 }
 
