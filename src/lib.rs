@@ -21,6 +21,7 @@ pub mod fmt;
 pub mod plan;
 pub mod resolve;
 pub mod rules;
+pub mod sarif;
 pub mod source;
 pub mod span;
 pub mod suite;

@@ -216,3 +216,46 @@ fn help_documents_exit_codes() {
     assert!(help.contains("Exit status"));
     assert!(help.contains("--deny-warnings"));
 }
+
+#[test]
+fn check_writes_sarif_for_code_scanning() {
+    let fixture = "tests/fixtures/resolve/duplicate_definition.policy";
+    let out = labelc(&["check", "--format", "sarif", fixture]);
+    assert_eq!(out.status.code(), Some(1));
+    let log: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // It is a SARIF 2.1.0 log that a SARIF reader accepts.
+    assert_eq!(log["version"], "2.1.0");
+    let typed: Result<serde_sarif::sarif::Sarif, _> = serde_json::from_value(log.clone());
+    assert!(typed.is_ok(), "{typed:?}");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), labelc::diag::Code::ALL.len());
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1);
+    let result = &results[0];
+    assert_eq!(result["ruleId"], "labelc::resolve::duplicate_definition");
+    let index = usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap();
+    assert_eq!(rules[index]["id"], result["ruleId"]);
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(16), Some(13))
+    );
+    assert_eq!(result["relatedLocations"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        result["relatedLocations"][0]["physicalLocation"]["region"]["startLine"],
+        8
+    );
+    assert!(
+        result["message"]["text"]
+            .as_str()
+            .unwrap()
+            .contains("\nhelp: ")
+    );
+    // Clean input: an empty run, exit 0.
+    let clean = labelc(&["check", "--format", "sarif", "tests/fixtures/ok"]);
+    assert_eq!(clean.status.code(), Some(0));
+    let log: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
+    assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
+}

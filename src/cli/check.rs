@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Exit, Format, color_stderr, load, usage_error};
+use super::{Exit, color_stderr, load, usage_error};
 use crate::check::Summary;
 use crate::diag::{JsonDiagnostic, render_human, to_json};
 use crate::{CheckOutcome, check_sources};
@@ -15,12 +15,23 @@ pub struct Args {
     /// Policy files or directories (every `*.policy` below them); `-` reads standard input.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
-    /// How to print diagnostics and the summary.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// How to print diagnostics and the summary: for a person, one JSON
+    /// document, or a SARIF 2.1.0 log of the diagnostics (for code scanning).
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
     /// Fail (exit 1) when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// Diagnostics rendered on stderr, the summary on stdout.
+    Human,
+    /// One JSON document on stdout: counts, diagnostics, summary.
+    Json,
+    /// A SARIF 2.1.0 log of the diagnostics on stdout.
+    Sarif,
 }
 
 #[derive(Serialize)]
@@ -38,14 +49,21 @@ pub fn run(args: &Args) -> Exit {
     };
     let outcome = check_sources(&sources, early);
     match args.format {
-        Format::Human => {
+        CheckFormat::Human => {
             eprint!(
                 "{}",
                 render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
             );
             print!("{}", human_summary(&outcome, sources.len()));
         }
-        Format::Json => {
+        CheckFormat::Sarif => {
+            let log = crate::sarif::report(&outcome.diagnostics, &sources);
+            match serde_json::to_string_pretty(&log) {
+                Ok(json) => println!("{json}"),
+                Err(e) => return usage_error(&format!("cannot write SARIF: {e}")),
+            }
+        }
+        CheckFormat::Json => {
             let report = JsonReport {
                 errors: outcome.error_count(),
                 warnings: outcome.warning_count(),
