@@ -230,6 +230,10 @@ fn bad_products_are_errors_naming_the_problem() {
             "given twice",
         ),
         (
+            r#"{"id":"p","category":"camera","facts":{"n":null,"n":4}}"#,
+            "given twice",
+        ),
+        (
             r#"{"id":"p","category":"camera","facts":{"tags":"x"}}"#,
             "a list of strings",
         ),

@@ -264,6 +264,8 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_, '_, 'de> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let slots = &self.program.slots;
         let mut values = vec![Val::Missing; slots.len()];
+        // Which slots the product named, `null` included: a second mention is an error.
+        let mut named = vec![false; slots.len()];
         let mut position = 0;
         while let Some(slot) = map.next_key_seed(SlotKeySeed {
             program: self.program,
@@ -273,10 +275,9 @@ impl<'de> Visitor<'de> for FactsSeed<'_, '_, '_, 'de> {
             let info = slots
                 .get(slot as usize)
                 .ok_or_else(|| de::Error::custom("internal: fact slot out of range"))?;
-            // A fact given twice (a null first goes unnoticed: it said nothing).
-            if values
-                .get(slot as usize)
-                .is_some_and(|v| *v != Val::Missing)
+            if named
+                .get_mut(slot as usize)
+                .is_some_and(|seen| std::mem::replace(seen, true))
             {
                 return Err(de::Error::custom(format!(
                     "fact `{}` is given twice",
