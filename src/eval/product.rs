@@ -414,14 +414,20 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, 'de> {
 
     fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Val<'de>, E> {
         match self.slot.ty {
-            SlotType::String => Ok(Val::Str(self.program.intern(v), Cow::Borrowed(v))),
+            SlotType::String => Ok(Val::Str(
+                self.program.intern_for(self.slot, v),
+                Cow::Borrowed(v),
+            )),
             _ => self.visit_str(v),
         }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Val<'de>, E> {
         match self.slot.ty {
-            SlotType::String => Ok(Val::Str(self.program.intern(v), Cow::Owned(v.to_string()))),
+            SlotType::String => Ok(Val::Str(
+                self.program.intern_for(self.slot, v),
+                Cow::Owned(v.to_string()),
+            )),
             SlotType::Date => parse_date(v)
                 .map(Val::Date)
                 .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self)),
@@ -441,7 +447,8 @@ impl<'de> Visitor<'de> for ValueSeed<'_, '_, '_, 'de> {
         }
         let start = self.items.len();
         while let Some(item) = seq.next_element_seed(StrSeed("a string in a set"))? {
-            self.items.push((self.program.intern(&item), item));
+            self.items
+                .push((self.program.intern_for(self.slot, &item), item));
         }
         let too_many = || de::Error::custom("too many set elements in one product");
         let len = u32::try_from(self.items.len() - start).map_err(|_| too_many())?;

@@ -49,7 +49,15 @@ pub struct Slot<'r> {
     /// Enumeration values, by name (empty for other types).
     pub values: FxHashMap<&'r str, u32>,
     pub value_names: Vec<&'r str>,
+    /// The string constants the conditions compare this fact with, when
+    /// there are few: a product's value is looked up here by a short scan
+    /// instead of a hash lookup ([`Program::intern_for`]). Strings of up to 7
+    /// bytes by packed key ([`small_key`]), longer ones by text.
+    pub few_constants: Option<(Vec<(u64, u32)>, Vec<(&'r str, u32)>)>,
 }
+
+/// Up to this many constants per fact are scanned rather than hashed.
+const FEW_CONSTANTS: usize = 16;
 
 #[derive(Debug)]
 pub struct Node<'r> {
@@ -252,6 +260,7 @@ impl<'r> Program<'r> {
                 ty,
                 values,
                 value_names,
+                few_constants: None,
             });
         }
 
@@ -431,7 +440,67 @@ impl<'r> Program<'r> {
                 condition,
             });
         }
+        program.index_constants_by_fact();
         Ok(program)
+    }
+
+    /// Fills [`Slot::few_constants`] from the compiled conditions.
+    fn index_constants_by_fact(&mut self) {
+        let mut names = vec![""; self.strings.len()];
+        for (text, id) in &self.strings {
+            if let Some(name) = names.get_mut(*id as usize) {
+                *name = text;
+            }
+        }
+        let mut per_slot: Vec<Vec<u32>> = vec![Vec::new(); self.slots.len()];
+        let mut stack: Vec<&Node<'r>> = self
+            .criteria
+            .iter()
+            .filter_map(|c| c.condition.as_ref())
+            .chain(
+                self.recognitions
+                    .iter()
+                    .filter_map(|r| r.condition.as_ref()),
+            )
+            .collect();
+        while let Some(node) = stack.pop() {
+            let (slot, ids): (u32, &[u32]) = match &node.kind {
+                Kind::And(items) | Kind::Or(items) => {
+                    stack.extend(items);
+                    continue;
+                }
+                Kind::Not(inner) => {
+                    stack.push(inner);
+                    continue;
+                }
+                Kind::Str(slot, _, id) | Kind::Contains(slot, id) => {
+                    (*slot, std::slice::from_ref(id))
+                }
+                Kind::InStr(slot, _, ids) | Kind::Subset(slot, ids) | Kind::Superset(slot, ids) => {
+                    (*slot, ids)
+                }
+                _ => continue,
+            };
+            if let Some(list) = per_slot.get_mut(slot as usize) {
+                list.extend(ids.iter().filter(|id| **id != OTHER));
+            }
+        }
+        for (slot, mut ids) in self.slots.iter_mut().zip(per_slot) {
+            ids.sort_unstable();
+            ids.dedup();
+            if ids.len() > FEW_CONSTANTS {
+                continue;
+            }
+            let (mut short, mut long) = (Vec::new(), Vec::new());
+            for id in ids {
+                let text = names.get(id as usize).copied().unwrap_or("");
+                match small_key(text) {
+                    Some(key) => short.push((key, id)),
+                    None => long.push((text, id)),
+                }
+            }
+            slot.few_constants = Some((short, long));
+        }
     }
 
     /// The slot of the fact named `name`, the `position`-th key of a product's facts.
@@ -452,6 +521,19 @@ impl<'r> Program<'r> {
             p.store(slot, Ordering::Relaxed);
         }
         Some(slot)
+    }
+
+    /// The id of a product's string for the fact of `slot`: [`OTHER`] when no
+    /// condition compares that fact with it.
+    pub fn intern_for(&self, slot: &Slot<'r>, s: &str) -> u32 {
+        let Some((short, long)) = &slot.few_constants else {
+            return self.intern(s);
+        };
+        let found = match small_key(s) {
+            Some(key) => short.iter().find(|(k, _)| *k == key).map(|(_, id)| *id),
+            None => long.iter().find(|(t, _)| *t == s).map(|(_, id)| *id),
+        };
+        found.unwrap_or(OTHER)
     }
 
     /// The id of a string constant ([`OTHER`] for strings no condition mentions).
