@@ -53,7 +53,14 @@ pub struct Slot<'r> {
     /// there are few: a product's value is looked up here by a short scan
     /// instead of a hash lookup ([`Program::intern_for`]). Strings of up to 7
     /// bytes by packed key ([`small_key`]), longer ones by text.
-    pub few_constants: Option<(Vec<(u64, u32)>, Vec<(&'r str, u32)>)>,
+    pub few_constants: Option<FewConstants<'r>>,
+}
+
+/// A fact's string constants with their ids, split by [`small_key`].
+#[derive(Debug, Default)]
+pub struct FewConstants<'r> {
+    pub short: Vec<(u64, u32)>,
+    pub long: Vec<(&'r str, u32)>,
 }
 
 /// Up to this many constants per fact are scanned rather than hashed.
@@ -491,15 +498,15 @@ impl<'r> Program<'r> {
             if ids.len() > FEW_CONSTANTS {
                 continue;
             }
-            let (mut short, mut long) = (Vec::new(), Vec::new());
+            let mut few = FewConstants::default();
             for id in ids {
                 let text = names.get(id as usize).copied().unwrap_or("");
                 match small_key(text) {
-                    Some(key) => short.push((key, id)),
-                    None => long.push((text, id)),
+                    Some(key) => few.short.push((key, id)),
+                    None => few.long.push((text, id)),
                 }
             }
-            slot.few_constants = Some((short, long));
+            slot.few_constants = Some(few);
         }
     }
 
@@ -526,12 +533,12 @@ impl<'r> Program<'r> {
     /// The id of a product's string for the fact of `slot`: [`OTHER`] when no
     /// condition compares that fact with it.
     pub fn intern_for(&self, slot: &Slot<'r>, s: &str) -> u32 {
-        let Some((short, long)) = &slot.few_constants else {
+        let Some(few) = &slot.few_constants else {
             return self.intern(s);
         };
         let found = match small_key(s) {
-            Some(key) => short.iter().find(|(k, _)| *k == key).map(|(_, id)| *id),
-            None => long.iter().find(|(t, _)| *t == s).map(|(_, id)| *id),
+            Some(key) => few.short.iter().find(|(k, _)| *k == key).map(|(_, id)| *id),
+            None => few.long.iter().find(|(t, _)| *t == s).map(|(_, id)| *id),
         };
         found.unwrap_or(OTHER)
     }
