@@ -10,11 +10,12 @@
 //! - one blank line around every top-level item that has a block; elsewhere
 //!   a blank line is kept where the source has one (several collapse into
 //!   one); never one after `{` or before `}`;
-//! - a condition that fits in [`WIDTH`] columns is written on one line;
-//!   otherwise each `or` / `and` operand of the outermost chain that is too
-//!   long goes on a line of its own, starting with the operator and indented
-//!   one level deeper, and a value list that still does not fit goes on
-//!   lines of its own, filled to the width, with a trailing comma;
+//! - a condition that fits in [`WIDTH`] columns (and holds no comment) is
+//!   written on one line; otherwise its outermost `or` / `and` chain breaks
+//!   before each operator, one operand per line indented one level deeper;
+//!   an operand that still does not fit breaks the same way one level
+//!   deeper, and a value list that still does not fit goes on lines of its
+//!   own, filled to the width, with a trailing comma;
 //! - id and name lists (`require`, `credits`, `applies_to`, `at_least`,
 //!   `enum`) keep the line breaks written after a comma, break before an id
 //!   that would cross the width, and align continuation lines under the first id.
