@@ -74,13 +74,20 @@ fn eval_read_only(bencher: divan::Bencher) {
     bencher.counter(ItemsCount::new(PRODUCTS)).bench_local(|| {
         let mut n = 0usize;
         for line in INPUT.lines() {
-            let mut de = serde_json::Deserializer::from_str(line);
-            let record = serde::de::DeserializeSeed::deserialize(
-                labelc::eval::RecordSeed { program: &program },
-                &mut de,
-            )
-            .unwrap();
-            n += record.values.len();
+            n += program.read_json(line).unwrap().values.len();
+        }
+        n
+    });
+}
+
+/// Reading with the serde reader only (what lines the fast path declines take).
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn eval_read_with_serde(bencher: divan::Bencher) {
+    let program = program();
+    bencher.counter(ItemsCount::new(PRODUCTS)).bench_local(|| {
+        let mut n = 0usize;
+        for line in INPUT.lines() {
+            n += program.read_json_with_serde(line).unwrap().values.len();
         }
         n
     });

@@ -4,6 +4,7 @@
 //! or not_applicable; a product reaches level L when every level up to L is
 //! met, and could still reach the highest level none of whose criteria fails.
 
+mod fast;
 mod product;
 mod program;
 mod report;
@@ -119,11 +120,34 @@ impl<'r> Program<'r> {
 
     /// Like [`Program::evaluate_json`]; with `all`, the outcome lists every criterion.
     pub fn evaluate_json_with(&self, json: &str, all: bool) -> Result<Outcome<'r>, ProductError> {
+        let record = self.read_json(json)?;
+        self.judge_with(&record, all)
+    }
+
+    /// Reads one product from JSON text into this program's fact slots. A
+    /// line of the plain, usual shape takes a byte scanner; any other line
+    /// (escapes, fractions, errors) the serde reader, which gives the same
+    /// record or the error.
+    pub fn read_json<'de>(&self, json: &'de str) -> Result<Record<'de>, ProductError> {
+        if let Some(record) = fast::read(self, json) {
+            return Ok(record);
+        }
+        self.read_json_with_serde(json)
+    }
+
+    /// The fast path of [`Program::read_json`] alone: `None` for a line it
+    /// leaves to serde (for tests and benchmarks).
+    pub fn read_json_fast<'de>(&self, json: &'de str) -> Option<Record<'de>> {
+        fast::read(self, json)
+    }
+
+    /// [`Program::read_json`] without the fast path (for tests and benchmarks).
+    pub fn read_json_with_serde<'de>(&self, json: &'de str) -> Result<Record<'de>, ProductError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: self }, &mut de)
             .map_err(json_error)?;
         de.end().map_err(json_error)?;
-        self.judge_with(&record, all)
+        Ok(record)
     }
 }
 

@@ -51,7 +51,7 @@ pub struct Product {
 }
 
 /// A product read for one program: facts by slot.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Record<'de> {
     pub id: Cow<'de, str>,
     /// The category id for the program's scheme, if the record gives one.
