@@ -108,33 +108,43 @@ fn check_test(model: &Model<'_>, test: &Test, diagnostics: &mut Diagnostics) {
     let owner = format!("the test `{}`", test.id.name);
     let required = [
         (
-            test.scheme.is_none(),
             "scheme",
+            test.scheme.is_some(),
             "name the scheme version judged: `scheme ccl@2026-04`",
         ),
         (
-            test.category.is_none(),
             "category",
+            test.category.is_some(),
             "name the product's category: `category consumer_cameras`",
         ),
         (
-            test.as_of.is_none(),
             "as_of",
+            test.as_of.is_some(),
             "give the assessment date, so that the test means the same every day: `as_of 2026-11-25`",
         ),
         (
-            test.expects.is_empty(),
             "expect",
+            !test.expects.is_empty(),
             "say what must hold: `expect level 1`, `expect reachable 2` or `expect criterion ID pass`",
         ),
     ];
-    for (absent, field, help) in required {
-        if absent {
-            diagnostics.push(missing(field, &owner, test.id.span, help));
-        }
-    }
+    require_fields(&owner, test.id.span, &required, diagnostics);
     for value in test.facts.iter().flatten() {
         types::check_test_value(model, value, diagnostics);
+    }
+}
+
+/// Reports each `(field, present, help)` that is not present.
+fn require_fields(
+    owner: &str,
+    span: Span,
+    fields: &[(&str, bool, &str)],
+    diagnostics: &mut Diagnostics,
+) {
+    for (field, present, help) in fields {
+        if !present {
+            diagnostics.push(missing(field, owner, span, help));
+        }
     }
 }
 
@@ -280,11 +290,7 @@ fn check_recognition(model: &Model<'_>, recognition: &Recognition, diagnostics: 
             "add `status official|proposed|assumed`",
         ),
     ];
-    for (field, present, help) in required {
-        if !present {
-            diagnostics.push(missing(field, &owner, span, help));
-        }
-    }
+    require_fields(&owner, span, &required, diagnostics);
     if recognition.credits.is_empty() && recognition.credit.is_some_and(|c| c.value != Credit::None)
     {
         diagnostics.push(missing(
