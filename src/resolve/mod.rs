@@ -342,21 +342,11 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
         }
         if let Some(AppliesTo::Categories(ids)) = &criterion.applies_to {
             for id in ids {
-                if !index.categories.contains_key(id.name.as_str())
-                    && !index.is_invalid("category", &id.name)
-                {
-                    diagnostics.push(unknown(
-                        Code::UnknownCategory,
-                        "category",
-                        id,
-                        &format!(" in scheme `{scheme_name}`"),
-                        index.categories.keys().copied(),
-                        format!(
-                            "declare `category {} {{ … }}` in the scheme, or write `applies_to all`",
-                            id.name
-                        ),
-                    ));
-                }
+                let help = format!(
+                    "declare `category {} {{ … }}` in the scheme, or write `applies_to all`",
+                    id.name
+                );
+                check_category_ref(index, id, &scheme_name, help, diagnostics);
             }
         }
         if let Some(condition) = &criterion.condition {
@@ -378,6 +368,26 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
         for id in level.require.iter().chain(groups) {
             check_criterion_ref(index, id, &scheme_name, &listed, diagnostics);
         }
+    }
+}
+
+/// Reports `id` unless the scheme defines that category (or one that failed to parse might).
+fn check_category_ref(
+    index: &SchemeIndex<'_>,
+    id: &Ident,
+    scheme_name: &str,
+    help: String,
+    diagnostics: &mut Diagnostics,
+) {
+    if !index.categories.contains_key(id.name.as_str()) && !index.is_invalid("category", &id.name) {
+        diagnostics.push(unknown(
+            Code::UnknownCategory,
+            "category",
+            id,
+            &format!(" in scheme `{scheme_name}`"),
+            index.categories.keys().copied(),
+            help,
+        ));
     }
 }
 

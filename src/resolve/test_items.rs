@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Model, SchemeKey, check_criterion_ref, check_fact_ref, check_level_ref, compare_versions,
-    duplicate, unknown,
+    Model, SchemeKey, check_category_ref, check_criterion_ref, check_fact_ref, check_level_ref,
+    compare_versions, duplicate,
 };
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -57,18 +57,9 @@ fn resolve_test<'a>(
         && let Some(index) = model.schemes.get(key)
     {
         let name = format!("{}@{}", key.0, key.1);
-        if let Some(category) = &test.category
-            && !index.categories.contains_key(category.name.as_str())
-            && !index.is_invalid("category", &category.name)
-        {
-            diagnostics.push(unknown(
-                Code::UnknownCategory,
-                "category",
-                category,
-                &format!(" in scheme `{name}`"),
-                index.categories.keys().copied(),
-                format!("the test judges a product of one category of `{name}`"),
-            ));
+        if let Some(category) = &test.category {
+            let help = format!("the test judges a product of one category of `{name}`");
+            check_category_ref(index, category, &name, help, diagnostics);
         }
         for expect in &test.expects {
             match &expect.kind {
