@@ -64,7 +64,11 @@ scheme g@1 {
         condition b and n >= 1 and d > 0.5 and s == "x" and day < 2026-01-01
             and tags contains "a" and kind == cam
     }
-    level 1 { title "one" require K }
+    criterion L {
+        title "seven and eight bytes: packed key and text"
+        condition s in ["abcdefg", "abcdefgh"] or tags contains "abcdefg"
+    }
+    level 1 { title "one" require K, L }
 }
 "#;
 
@@ -88,6 +92,9 @@ fn string() -> impl Strategy<Value = String> {
         Just("\"\\u0061\"".to_string()),
         Just("\"tab\there\"".to_string()),
         Just("\"\"".to_string()),
+        Just("\"abcdefg\"".to_string()),
+        Just("\"abcdefgh\"".to_string()),
+        Just("\"abcdef\"".to_string()),
     ]
 }
 
@@ -128,16 +135,28 @@ fn fact_name() -> impl Strategy<Value = &'static str> {
     ]
 }
 
-/// A whole product line: members in any order, some missing or doubled.
-fn line() -> impl Strategy<Value = String> {
-    // Mostly values of the fact's type, so that many lines take the fast path.
-    let fact = fact_name().prop_flat_map(|name| {
+/// A fact member: mostly a value of the fact's type, sometimes any value.
+fn fact() -> impl Strategy<Value = (&'static str, String)> {
+    fact_name().prop_flat_map(|name| {
         let valid = match name {
             "b" => prop_oneof![Just("true"), Just("false")].boxed(),
             "n" | "d" => prop_oneof![Just("0"), Just("7"), Just("-12"), Just("99")].boxed(),
-            "s" => prop_oneof![Just("\"x\""), Just("\"y\""), Just("\"é漢\"")].boxed(),
+            "s" => prop_oneof![
+                Just("\"x\""),
+                Just("\"y\""),
+                Just("\"é漢\""),
+                Just("\"abcdefg\""),
+                Just("\"abcdefgh\""),
+            ]
+            .boxed(),
             "day" => prop_oneof![Just("\"2025-06-30\""), Just("\"2027-01-01\"")].boxed(),
-            "tags" => prop_oneof![Just("[]"), Just("[\"a\", \"b\"]"), Just("[\"z\"]")].boxed(),
+            "tags" => prop_oneof![
+                Just("[]"),
+                Just("[\"a\", \"b\"]"),
+                Just("[\"z\"]"),
+                Just("[\"abcdefg\", \"abcdef\", \"abcdefgh\"]"),
+            ]
+            .boxed(),
             "kind" => prop_oneof![Just("\"cam\""), Just("\"router\"")].boxed(),
             _ => Just("1").boxed(),
         };
@@ -145,8 +164,12 @@ fn line() -> impl Strategy<Value = String> {
             Just(name),
             prop_oneof![4 => valid.prop_map(str::to_string), 1 => value()],
         )
-    });
-    let facts = prop::collection::vec((fact, space()), 0..5).prop_map(|facts| {
+    })
+}
+
+/// A whole product line: members in any order, some missing or doubled.
+fn line() -> impl Strategy<Value = String> {
+    let facts = prop::collection::vec((fact(), space()), 0..5).prop_map(|facts| {
         let members: Vec<String> = facts
             .iter()
             .map(|((name, value), ws)| format!("{ws}\"{name}\"{ws}:{ws}{value}{ws}"))
@@ -179,8 +202,32 @@ fn line() -> impl Strategy<Value = String> {
     })
 }
 
+/// A line of the plain shape the fast path reads (unless a fact's value is
+/// of the wrong type): every member once, facts without duplicates.
+fn plain_line() -> impl Strategy<Value = String> {
+    let facts = prop::collection::vec(fact(), 0..9).prop_map(|facts| {
+        let mut seen = std::collections::BTreeSet::new();
+        let members: Vec<String> = facts
+            .iter()
+            .filter(|(name, _)| seen.insert(*name))
+            .map(|(name, value)| format!("\"{name}\":{value}"))
+            .collect();
+        format!("{{{}}}", members.join(","))
+    });
+    (
+        prop_oneof![Just("p"), Just("x"), Just("")],
+        prop_oneof![Just("\"c\""), Just("{\"g\":\"c2\"}")],
+        prop_oneof![Just("[]"), Just("[\"g:1\"]")],
+        facts,
+    )
+        .prop_map(|(id, category, holds, facts)| {
+            format!(r#"{{"id":"{id}","category":{category},"holds":{holds},"facts":{facts}}}"#)
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
 
     #[test]
     fn generated_lines_read_the_same_both_ways(line in line()) {
@@ -191,6 +238,40 @@ proptest! {
         }
         prop_assert_eq!(program.read_json(&line), serde);
     }
+}
+
+/// Most generated plain lines take the fast path, and each reads as serde reads it.
+#[test]
+fn plain_lines_read_the_same_both_ways() {
+    use proptest::test_runner::{Config, TestRunner};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let program = program(&RULES, "g");
+    let fast = AtomicUsize::new(0);
+    let mut runner = TestRunner::new_with_rng(
+        Config {
+            cases: 2000,
+            ..Config::default()
+        },
+        proptest::test_runner::TestRng::deterministic_rng(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+        ),
+    );
+    runner
+        .run(&plain_line(), |line| {
+            let serde = program.read_json_with_serde(&line);
+            if let Some(record) = program.read_json_fast(&line) {
+                fast.fetch_add(1, Ordering::Relaxed);
+                prop_assert_eq!(Ok(&record), serde.as_ref(), "fast path differs on {}", line);
+            }
+            prop_assert_eq!(program.read_json(&line), serde);
+            Ok(())
+        })
+        .unwrap();
+    let fast = fast.into_inner();
+    assert!(
+        fast >= 500,
+        "only {fast} of 2000 plain lines took the fast path"
+    );
 }
 
 #[test]

@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 
 use super::product::{Record, Val};
-use super::program::{Program, SlotType, parse_date};
+use super::program::{Program, SlotType, parse_date, small_key};
 
 /// Reads `line` when it has the plain shape; `None` means "use serde".
 pub fn read<'de>(program: &Program<'_>, line: &'de str) -> Option<Record<'de>> {
@@ -71,6 +71,11 @@ impl<'de> Scanner<'de> {
     }
 
     fn eat(&mut self, byte: u8) -> bool {
+        // The usual case, no whitespace before the byte, skips no spaces.
+        if self.bytes.get(self.at) == Some(&byte) {
+            self.at += 1;
+            return true;
+        }
         if self.peek() == Some(byte) {
             self.at += 1;
             true
@@ -85,7 +90,11 @@ impl<'de> Scanner<'de> {
 
     /// After a member or element: `,` (another follows) or `close` (done).
     fn next_member(&mut self, close: u8) -> Option<bool> {
-        match self.peek()? {
+        let next = match self.bytes.get(self.at) {
+            Some(&b) if b > b' ' => b,
+            _ => self.peek()?,
+        };
+        match next {
             b',' => {
                 self.at += 1;
                 Some(true)
@@ -131,6 +140,28 @@ impl<'de> Scanner<'de> {
         }
         let name = self.string_body()?;
         program.slot_of(name, position)
+    }
+
+    /// A string with its [`small_key`] (`None` past 7 bytes), packed from
+    /// the eight bytes at the string's start instead of by a copy.
+    fn keyed_string(&mut self) -> Option<(&'de str, Option<u64>)> {
+        self.expect(b'"')?;
+        let start = self.at;
+        let text = self.string_body()?;
+        let len = text.len();
+        if len > 7 {
+            return Some((text, None));
+        }
+        let key = match self.bytes.get(start..start + 8) {
+            Some(window) => {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(window);
+                let mask = (1u64 << (8 * len)) - 1;
+                Some((u64::from_le_bytes(word) & mask) | ((len as u64) << 56))
+            }
+            None => small_key(text),
+        };
+        Some((text, key))
     }
 
     /// The rest of a string whose opening quote has been read.
@@ -264,8 +295,8 @@ impl<'de> Scanner<'de> {
                     SlotType::Int => Val::Int(self.integer()?),
                     SlotType::Decimal => Val::Number(self.integer()? as f64),
                     SlotType::String => {
-                        let text = self.string()?;
-                        Val::Str(program.intern_for(info, text), Cow::Borrowed(text))
+                        let (text, key) = self.keyed_string()?;
+                        Val::Str(program.intern_keyed(info, text, key), Cow::Borrowed(text))
                     }
                     SlotType::Date => Val::Date(parse_date(self.string()?)?),
                     SlotType::Enum => Val::Enum(*info.values.get(self.string()?)?),
@@ -274,8 +305,9 @@ impl<'de> Scanner<'de> {
                         self.expect(b'[')?;
                         if !self.eat(b']') {
                             loop {
-                                let text = self.string()?;
-                                items.push((program.intern_for(info, text), Cow::Borrowed(text)));
+                                let (text, key) = self.keyed_string()?;
+                                let id = program.intern_keyed(info, text, key);
+                                items.push((id, Cow::Borrowed(text)));
                                 if !self.next_member(b']')? {
                                     break;
                                 }
@@ -299,7 +331,8 @@ impl<'de> Scanner<'de> {
 /// The index of the first `"`, `\\` or control character in `bytes`: eight
 /// bytes at a time (a word with none of them is skipped whole), then the
 /// bytes of the word that has one.
-fn string_end(bytes: &[u8]) -> Option<usize> {
+#[inline(always)]
+pub(super) fn string_end(bytes: &[u8]) -> Option<usize> {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
@@ -315,7 +348,9 @@ fn string_end(bytes: &[u8]) -> Option<usize> {
             | has_zero(x ^ (ONES * u64::from(b'"')))
             | has_zero(x ^ (ONES * u64::from(b'\\')));
         if found != 0 {
-            return chunk.iter().position(|&b| special(b)).map(|i| offset + i);
+            // Borrows only run upwards from a flagged byte, so the lowest
+            // flag is exact: it marks the first special byte.
+            return Some(offset + (found.trailing_zeros() / 8) as usize);
         }
         offset += 8;
     }

@@ -533,10 +533,16 @@ impl<'r> Program<'r> {
     /// The id of a product's string for the fact of `slot`: [`OTHER`] when no
     /// condition compares that fact with it.
     pub fn intern_for(&self, slot: &Slot<'r>, s: &str) -> u32 {
+        self.intern_keyed(slot, s, small_key(s))
+    }
+
+    /// [`Self::intern_for`] with `key`, which must be `small_key(s)`, given
+    /// by a caller that packed it more cheaply.
+    pub(crate) fn intern_keyed(&self, slot: &Slot<'r>, s: &str, key: Option<u64>) -> u32 {
         let Some(few) = &slot.few_constants else {
             return self.intern(s);
         };
-        let found = match small_key(s) {
+        let found = match key {
             Some(key) => few.short.iter().find(|(k, _)| *k == key).map(|(_, id)| *id),
             None => few.long.iter().find(|(t, _)| *t == s).map(|(_, id)| *id),
         };
