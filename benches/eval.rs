@@ -59,7 +59,7 @@ fn eval(bencher: divan::Bencher) {
             for line in INPUT.lines() {
                 out.clear();
                 let outcome = program.evaluate_json(line).unwrap();
-                serde_json::to_writer(&mut out, &outcome).unwrap();
+                outcome.write_json(&mut out).unwrap();
                 levels += outcome.level.unwrap_or(0);
             }
             levels

@@ -74,6 +74,8 @@ struct Run<'p, 'r, W: Write> {
     program: &'p Program<'r>,
     args: &'p Args,
     out: W,
+    /// The JSON line being written (reused).
+    line: Vec<u8>,
     titles: BTreeMap<i64, String>,
     counts: BTreeMap<Option<i64>, usize>,
     products: usize,
@@ -108,8 +110,12 @@ impl<W: Write> Run<'_, '_, W> {
     fn write_outcome(&mut self, outcome: &Outcome) -> std::io::Result<()> {
         match (self.args.format, self.args.explain) {
             (Format::Json, _) => {
-                serde_json::to_writer(&mut self.out, outcome).map_err(std::io::Error::other)?;
-                self.out.write_all(b"\n")
+                self.line.clear();
+                outcome
+                    .write_json(&mut self.line)
+                    .map_err(std::io::Error::other)?;
+                self.line.push(b'\n');
+                self.out.write_all(&self.line)
             }
             (Format::Human, true) => {
                 writeln!(self.out, "{}", render_explanation(outcome, &self.titles))
@@ -210,6 +216,7 @@ pub fn run(args: &Args) -> Exit {
         program: &program,
         args,
         out: BufWriter::with_capacity(1 << 16, stdout.lock()),
+        line: Vec::with_capacity(4096),
         titles: program
             .levels
             .iter()

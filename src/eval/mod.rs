@@ -5,6 +5,7 @@
 //! met, and could still reach the highest level none of whose criteria fails.
 
 mod fast;
+mod json;
 mod product;
 mod program;
 mod report;
