@@ -289,6 +289,9 @@ fn plain_lines_take_the_fast_path_and_others_do_not() {
         r#"{"id": "p", "category": "c", "facts": {"d": 0.5}}"#,
         r#"{"id": "p", "category": "c", "facts": {"unknown": 1}}"#,
         r#"{"id": "p", "category": "c"} x"#,
+        // A raw tab (not allowed in a JSON string) right after a short
+        // string's first byte: the scanner must not end the string there.
+        "{\"id\": \"p\", \"category\": \"c\", \"facts\": {\"tags\": [\"a\t,\"b\"]}}",
     ] {
         assert!(program.read_json_fast(declined).is_none(), "{declined}");
     }

@@ -147,21 +147,28 @@ impl<'de> Scanner<'de> {
     fn keyed_string(&mut self) -> Option<(&'de str, Option<u64>)> {
         self.expect(b'"')?;
         let start = self.at;
+        // A string of up to 7 bytes ends in the first word: one test finds
+        // its end, and the same word, masked, is its key.
+        if let Some(x) = word_at(self.bytes, start) {
+            let found = special_bytes(x);
+            if found != 0 {
+                let len = (found.trailing_zeros() / 8) as usize;
+                if self.bytes.get(start + len) != Some(&b'"') {
+                    return None;
+                }
+                let text = self.text.get(start..start + len)?;
+                self.at = start + len + 1;
+                let mask = (1u64 << (8 * len)) - 1;
+                return Some((text, Some((x & mask) | ((len as u64) << 56))));
+            }
+        }
         let text = self.string_body()?;
         let len = text.len();
         if len > 7 {
             return Some((text, None));
         }
-        let key = match self.bytes.get(start..start + 8) {
-            Some(window) => {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(window);
-                let mask = (1u64 << (8 * len)) - 1;
-                Some((u64::from_le_bytes(word) & mask) | ((len as u64) << 56))
-            }
-            None => small_key(text),
-        };
-        Some((text, key))
+        // Near the end of the line, where no whole word follows the start.
+        Some((text, small_key(text)))
     }
 
     /// The rest of a string whose opening quote has been read.
@@ -237,12 +244,17 @@ impl<'de> Scanner<'de> {
         let start = self.at;
         let negative = self.bytes.get(start) == Some(&b'-');
         let digits_start = start + usize::from(negative);
-        let digits = self
-            .bytes
-            .get(digits_start..)?
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
+        // A number of more than 18 digits is declined below, so a value
+        // taken has not wrapped.
+        let mut magnitude: i64 = 0;
+        let mut digits = 0;
+        for &b in self.bytes.get(digits_start..)? {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            magnitude = magnitude.wrapping_mul(10).wrapping_add(i64::from(b - b'0'));
+            digits += 1;
+        }
         let end = digits_start + digits;
         let leading_zero = digits > 1 && self.bytes.get(digits_start) == Some(&b'0');
         let minus_zero = negative && digits == 1 && self.bytes.get(digits_start) == Some(&b'0');
@@ -252,9 +264,8 @@ impl<'de> Scanner<'de> {
         if let Some(b'.' | b'e' | b'E') = self.bytes.get(end) {
             return None;
         }
-        let value = self.text.get(start..end)?.parse().ok()?;
         self.at = end;
-        Some(value)
+        Some(if negative { -magnitude } else { magnitude })
     }
 
     fn facts(
@@ -333,23 +344,14 @@ impl<'de> Scanner<'de> {
 /// bytes of the word that has one.
 #[inline(always)]
 pub(super) fn string_end(bytes: &[u8]) -> Option<usize> {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let special = |b: u8| b == b'"' || b == b'\\' || b < 0x20;
     let mut chunks = bytes.chunks_exact(8);
     let mut offset = 0;
     for chunk in chunks.by_ref() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let x = u64::from_le_bytes(word);
-        // A byte below 0x20 (exact for a limit up to 0x80), a quote, a backslash.
-        let found = (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
-            | has_zero(x ^ (ONES * u64::from(b'"')))
-            | has_zero(x ^ (ONES * u64::from(b'\\')));
+        let found = special_bytes(u64::from_le_bytes(word));
         if found != 0 {
-            // Borrows only run upwards from a flagged byte, so the lowest
-            // flag is exact: it marks the first special byte.
             return Some(offset + (found.trailing_zeros() / 8) as usize);
         }
         offset += 8;
@@ -359,6 +361,29 @@ pub(super) fn string_end(bytes: &[u8]) -> Option<usize> {
         .iter()
         .position(|&b| special(b))
         .map(|i| offset + i)
+}
+
+/// Eight bytes from `at`, as a little-endian word.
+#[inline(always)]
+fn word_at(bytes: &[u8], at: usize) -> Option<u64> {
+    let mut word = [0u8; 8];
+    word.copy_from_slice(bytes.get(at..at + 8)?);
+    Some(u64::from_le_bytes(word))
+}
+
+/// The high bit of each byte of `x` that is a quote, a backslash or a
+/// control character; above the lowest one, a flag may be false (a borrow
+/// runs upwards from a flagged byte), so only the lowest flag is exact: it
+/// marks the first special byte.
+#[inline(always)]
+fn special_bytes(x: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // A byte below 0x20 (exact for a limit up to 0x80), a quote, a backslash.
+    (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+        | has_zero(x ^ (ONES * u64::from(b'"')))
+        | has_zero(x ^ (ONES * u64::from(b'\\')))
 }
 
 #[cfg(test)]
