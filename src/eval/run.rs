@@ -20,14 +20,11 @@ fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
 
 /// Evaluates a node. A missing fact makes its predicate unknown.
 pub fn eval(node: &Node<'_>, record: &Record<'_>) -> Truth {
-    let values = record;
-    let get = |slot: &u32| record.values.get(*slot as usize).unwrap_or(&Val::Missing);
-    let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
     match &node.kind {
         Kind::And(items) => {
             let mut acc = Truth::True;
             for item in items {
-                acc = acc.and(eval(item, values));
+                acc = acc.and(operand(item, record));
                 if acc == Truth::False {
                     break;
                 }
@@ -37,14 +34,35 @@ pub fn eval(node: &Node<'_>, record: &Record<'_>) -> Truth {
         Kind::Or(items) => {
             let mut acc = Truth::False;
             for item in items {
-                acc = acc.or(eval(item, values));
+                acc = acc.or(operand(item, record));
                 if acc == Truth::True {
                     break;
                 }
             }
             acc
         }
-        Kind::Not(inner) => eval(inner, values).not(),
+        Kind::Not(inner) => operand(inner, record).not(),
+        _ => predicate(node, record),
+    }
+}
+
+/// An operand of `and`, `or` or `not`: most are predicates, judged here
+/// without the recursive call (and its frame) that `eval` needs.
+#[inline(always)]
+fn operand(node: &Node<'_>, record: &Record<'_>) -> Truth {
+    match &node.kind {
+        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => eval(node, record),
+        _ => predicate(node, record),
+    }
+}
+
+/// A predicate over one fact (`and`, `or` and `not` go to [`eval`]).
+#[inline(always)]
+fn predicate(node: &Node<'_>, record: &Record<'_>) -> Truth {
+    let get = |slot: &u32| record.values.get(*slot as usize).unwrap_or(&Val::Missing);
+    let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
+    match &node.kind {
+        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => eval(node, record),
         Kind::IsTrue(slot) => known(match get(slot) {
             Val::Bool(b) => Some(*b),
             _ => None,
