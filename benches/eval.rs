@@ -2,7 +2,12 @@
 //! just reading the same JSON lines (into `serde_json::Value`, and with
 //! `IgnoredAny`, the tokenizer alone). Workload: `support/workload.rs`.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "benchmark set-up")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    reason = "benchmark set-up"
+)]
 
 #[path = "support/workload.rs"]
 mod workload;
@@ -42,7 +47,49 @@ fn main() {
         4 * workload::FACTS_PER_KIND,
         INPUT.len() as f64 / lines as f64
     );
+    paired_ratio();
     divan::main();
+}
+
+/// The shared machine's speed drifts by tens of percent within a minute,
+/// and divan times one benchmark after the other, so the ratio of two
+/// medians mixes the drift in. Here `eval` and `parse_value` alternate on
+/// the same 10,000 lines, round after round; each round's ratio compares
+/// two runs a fraction of a second apart.
+fn paired_ratio() {
+    use std::time::Instant;
+    const ROUNDS: usize = 15;
+    let program = program();
+    let lines: Vec<&str> = INPUT.lines().take(10_000).collect();
+    let mut out = Vec::with_capacity(1 << 20);
+    let mut ratios = Vec::with_capacity(ROUNDS);
+    let mut sink = 0usize;
+    for _ in 0..ROUNDS {
+        let start = Instant::now();
+        for line in &lines {
+            out.clear();
+            let outcome = program.evaluate_json(line).unwrap();
+            outcome.write_json(&mut out).unwrap();
+            sink += out.len();
+        }
+        let eval = start.elapsed();
+        let start = Instant::now();
+        for line in &lines {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            sink += value.as_object().map_or(0, serde_json::Map::len);
+        }
+        let parse = start.elapsed();
+        ratios.push(parse.as_secs_f64() / eval.as_secs_f64());
+    }
+    ratios.sort_by(f64::total_cmp);
+    eprintln!(
+        "paired: eval is {:.2}x parse_value (median of {ROUNDS} alternating rounds of 10,000 \
+         products; lowest {:.2}x, highest {:.2}x){}",
+        ratios[ROUNDS / 2],
+        ratios[0],
+        ratios[ROUNDS - 1],
+        if sink == 0 { " (no output?)" } else { "" }
+    );
 }
 
 /// The whole per-line path of `labelc eval --format json`: read the line
