@@ -66,6 +66,62 @@ pub struct FewConstants<'r> {
 /// Up to this many constants per fact are scanned rather than hashed.
 const FEW_CONSTANTS: usize = 16;
 
+/// The string ids an `in` or `subset_of` list allows. Membership is one
+/// bit test: the constants of one list are interned together, so their ids
+/// span a short range, kept as a bitmap from the smallest id on. A list
+/// whose ids span more than [`IdSet::MAX_SPAN`] is searched instead.
+#[derive(Debug, Default)]
+pub struct IdSet {
+    /// Sorted, without duplicates.
+    ids: Vec<u32>,
+    base: u32,
+    /// Bit `i` is set when `base + i` is in the set; empty when searched.
+    bits: Vec<u64>,
+}
+
+impl IdSet {
+    /// The widest span of ids kept as a bitmap (64 words).
+    pub const MAX_SPAN: u32 = 4096;
+
+    pub fn new(mut ids: Vec<u32>) -> IdSet {
+        ids.sort_unstable();
+        ids.dedup();
+        let (Some(&base), Some(&last)) = (ids.first(), ids.last()) else {
+            return IdSet::default();
+        };
+        let span = last - base;
+        let mut bits = Vec::new();
+        if span < Self::MAX_SPAN {
+            bits = vec![0u64; span as usize / 64 + 1];
+            for id in &ids {
+                let offset = id - base;
+                if let Some(word) = bits.get_mut(offset as usize / 64) {
+                    *word |= 1 << (offset % 64);
+                }
+            }
+        }
+        IdSet { ids, base, bits }
+    }
+
+    #[inline(always)]
+    pub fn contains(&self, id: u32) -> bool {
+        if self.bits.is_empty() {
+            return self.ids.binary_search(&id).is_ok();
+        }
+        let Some(offset) = id.checked_sub(self.base) else {
+            return false;
+        };
+        self.bits
+            .get(offset as usize / 64)
+            .is_some_and(|word| (word >> (offset % 64)) & 1 == 1)
+    }
+
+    /// The ids, ascending.
+    pub fn ids(&self) -> &[u32] {
+        &self.ids
+    }
+}
+
 #[derive(Debug)]
 pub struct Node<'r> {
     pub kind: Kind<'r>,
@@ -87,13 +143,13 @@ pub enum Kind<'r> {
     Enum(u32, bool, u32),
     Date(u32, Comparison, Date),
     /// `negated`, then the allowed values.
-    InStr(u32, bool, Vec<u32>),
+    InStr(u32, bool, IdSet),
     InEnum(u32, bool, Vec<u32>),
     InNumber(u32, bool, Vec<f64>),
     InDate(u32, bool, Vec<Date>),
     InBool(u32, bool, Vec<bool>),
     Contains(u32, u32),
-    Subset(u32, Vec<u32>),
+    Subset(u32, IdSet),
     Superset(u32, Vec<u32>),
     /// The date lies in `lo..=hi`.
     Between(u32, Date, Date),
@@ -483,9 +539,8 @@ impl<'r> Program<'r> {
                 Kind::Str(slot, _, id) | Kind::Contains(slot, id) => {
                     (*slot, std::slice::from_ref(id))
                 }
-                Kind::InStr(slot, _, ids) | Kind::Subset(slot, ids) | Kind::Superset(slot, ids) => {
-                    (*slot, ids)
-                }
+                Kind::InStr(slot, _, set) | Kind::Subset(slot, set) => (*slot, set.ids()),
+                Kind::Superset(slot, ids) => (*slot, ids),
                 _ => continue,
             };
             if let Some(list) = per_slot.get_mut(slot as usize) {
@@ -655,13 +710,15 @@ impl<'r> Program<'r> {
                     SlotType::String => Kind::InStr(
                         slot,
                         *negated,
-                        values
-                            .iter()
-                            .map(|v| match v {
-                                Literal::String(s) => Ok(self.intern(s)),
-                                _ => Err(wrong()),
-                            })
-                            .collect::<Result<_, _>>()?,
+                        IdSet::new(
+                            values
+                                .iter()
+                                .map(|v| match v {
+                                    Literal::String(s) => Ok(self.intern(s)),
+                                    _ => Err(wrong()),
+                                })
+                                .collect::<Result<_, _>>()?,
+                        ),
                     ),
                     SlotType::Enum => Kind::InEnum(
                         slot,
@@ -727,7 +784,7 @@ impl<'r> Program<'r> {
                 values.sort_unstable();
                 values.dedup();
                 if matches!(condition, Condition::SubsetOf { .. }) {
-                    Kind::Subset(slot, values)
+                    Kind::Subset(slot, IdSet::new(values))
                 } else {
                     Kind::Superset(slot, values)
                 }
@@ -759,5 +816,35 @@ impl<'r> Program<'r> {
             }
         };
         Ok(Node { kind, text })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{IdSet, OTHER};
+
+    /// Bitmap and search agree with a plain list, at the edges of words and spans.
+    #[test]
+    fn an_id_set_holds_exactly_its_ids() {
+        let lists: [&[u32]; 6] = [
+            &[],
+            &[0],
+            &[5, 3, 3, 70, 63, 64],
+            &[100, 101, 102],
+            &[7, 7 + IdSet::MAX_SPAN - 1],
+            &[7, 7 + IdSet::MAX_SPAN, 20_000],
+        ];
+        for list in lists {
+            let set = IdSet::new(list.to_vec());
+            let mut ids = list.to_vec();
+            ids.sort_unstable();
+            ids.dedup();
+            assert_eq!(set.ids(), ids.as_slice());
+            for id in (0..=25_000).chain([OTHER, OTHER - 1]) {
+                assert_eq!(set.contains(id), list.contains(&id), "{id} in {list:?}");
+            }
+        }
+        assert!(!IdSet::new(vec![7, 7 + IdSet::MAX_SPAN - 1]).bits.is_empty());
+        assert!(IdSet::new(vec![7, 7 + IdSet::MAX_SPAN]).bits.is_empty());
     }
 }

@@ -95,7 +95,7 @@ fn predicate(node: &Node<'_>, record: &Record<'_>) -> Truth {
             _ => None,
         }),
         Kind::InStr(slot, negated, list) => known(match get(slot) {
-            Val::Str(id, _) => Some(list.contains(id) != *negated),
+            Val::Str(id, _) => Some(list.contains(*id) != *negated),
             _ => None,
         }),
         Kind::InEnum(slot, negated, list) => known(match get(slot) {
@@ -121,13 +121,13 @@ fn predicate(node: &Node<'_>, record: &Record<'_>) -> Truth {
             }
             _ => None,
         }),
-        // `list` is sorted; a product string no condition mentions is in no list.
+        // A product string no condition mentions ([`OTHER`]) is in no list.
         Kind::Subset(slot, list) => known(match get(slot) {
             Val::Set(start, len) => Some(
                 record
                     .set(*start, *len)
                     .iter()
-                    .all(|(id, _)| list.binary_search(id).is_ok()),
+                    .all(|(id, _)| list.contains(*id)),
             ),
             _ => None,
         }),
