@@ -290,7 +290,7 @@ impl<'de> Scanner<'de> {
                 return None;
             }
             let info = slots.get(slot as usize)?;
-            let value = if self.literal(b"null") {
+            let value = if self.peek() == Some(b'n') && self.literal(b"null") {
                 Val::Missing
             } else {
                 match info.ty {
