@@ -301,6 +301,10 @@ pub struct Recognition {
     pub condition: Option<Expr>,
     pub verify: Vec<Text>,
     pub credits: Vec<Ident>,
+    /// `applies_to`: the categories of the `to` scheme whose products the
+    /// arrangement covers (a category covers its descendants); `None` or
+    /// `all` for every category.
+    pub applies_to: Option<AppliesTo>,
     pub span: Span,
 }
 

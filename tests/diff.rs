@@ -209,6 +209,22 @@ const CASES: &[Case] = &[
         reason: "credit changed",
     },
     Case {
+        name: "criterion_applies_to_fewer_categories",
+        from: "criterion C-6 { title \"Extra\" condition other }",
+        to: "criterion C-6 { title \"Extra\" applies_to camera condition other }",
+        kind: "criterion.applies_to",
+        class: Class::Loosening,
+        reason: "now applies to fewer categories",
+    },
+    Case {
+        name: "recognition_covers_fewer_categories",
+        from: "  credits C-2\n}",
+        to: "  credits C-2\n  applies_to camera\n}",
+        kind: "recognition.applies_to",
+        class: Class::Tightening,
+        reason: "now covers fewer categories",
+    },
+    Case {
         name: "title_reworded",
         from: "title \"Score\"",
         to: "title \"Score of the product\"",

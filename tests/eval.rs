@@ -406,3 +406,104 @@ fn readme_example_on_the_reference_policies() {
         "{stdout}"
     );
 }
+
+/// A recognition with `applies_to` credits products of the categories it
+/// covers (and their sub-categories) and no others.
+#[test]
+fn a_recognition_credits_only_the_categories_it_covers() {
+    let policy = r#"
+fact a: bool
+scheme demo@1 {
+  title "Demo"
+  category devices {
+    title "Devices"
+    category camera { title "Cameras" }
+  }
+  category services { title "Services" }
+  criterion C { title "c" condition a }
+  criterion D { title "d" condition a }
+  level 1 { title "one" require C, D }
+}
+scheme other@1 {
+  title "Other"
+  category everything { title "Everything" }
+  criterion O { title "o" condition a }
+  level 1 { title "one" require O }
+}
+recognition cameras-only {
+  from other@1 level 1
+  to demo@1
+  relationship equal
+  credit full
+  status official
+  credits C
+  applies_to camera
+}
+recognition devices {
+  from other@1 level 1
+  to demo@1
+  relationship equal
+  credit full
+  status official
+  credits D
+  applies_to devices
+}
+"#;
+    let mut sources = SourceMap::new();
+    sources.add("scope.policy", policy);
+    let rules = labelc::compile(&sources).unwrap();
+    let recognition = |id: &str| rules.recognitions.iter().find(|r| r.id == id).unwrap();
+    assert_eq!(
+        recognition("cameras-only").applies_to,
+        labelc::rules::AppliesTo::Categories {
+            ids: vec!["camera".to_string()]
+        }
+    );
+    let program = Program::new(
+        &rules,
+        select_scheme(&rules, "demo", as_of()).unwrap(),
+        as_of(),
+    )
+    .unwrap();
+    let judge = |category: &str| {
+        let line =
+            format!(r#"{{"id": "{category}", "category": "{category}", "holds": ["other:1"]}}"#);
+        let outcome = program.evaluate_json_with(&line, true).unwrap();
+        (
+            verdict(&outcome, "C"),
+            verdict(&outcome, "D"),
+            outcome.level,
+        )
+    };
+    // A camera: both arrangements cover it (`devices` through its parent).
+    assert_eq!(
+        judge("camera"),
+        (Verdict::Credited, Verdict::Credited, Some(1))
+    );
+    // A device that is not a camera: only the `devices` arrangement.
+    assert_eq!(
+        judge("devices"),
+        (Verdict::Unknown, Verdict::Credited, None)
+    );
+    // A service: neither.
+    assert_eq!(
+        judge("services"),
+        (Verdict::Unknown, Verdict::Unknown, None)
+    );
+    // The compiled rule set keeps the scope: evaluating it gives the same.
+    let json = serde_json::to_string(&rules).unwrap();
+    let reread: RuleSet = serde_json::from_str(&json).unwrap();
+    let program = Program::new(
+        &reread,
+        select_scheme(&reread, "demo", as_of()).unwrap(),
+        as_of(),
+    )
+    .unwrap();
+    let outcome = program
+        .evaluate_json_with(
+            r#"{"id": "s", "category": "services", "holds": ["other:1"]}"#,
+            true,
+        )
+        .unwrap();
+    assert_eq!(verdict(&outcome, "D"), Verdict::Unknown);
+}

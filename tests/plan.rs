@@ -365,3 +365,56 @@ fn linked_criteria_of_planned_schemes_serve_each_other() {
     assert_eq!(serves(0, "5.1"), ["uk_psti@2024-04:SCH1-1"]);
     assert!(json["evidence_saved"].as_u64().unwrap() >= 1);
 }
+
+/// A recognition held whose `applies_to` does not cover the planned category
+/// credits nothing and is named as an open item; for a covered category it
+/// credits as usual (reference policies: CLS Level 2 recognised by BSI for
+/// smart consumer devices only, 2022 wording).
+#[test]
+fn a_recognition_that_does_not_cover_the_category_credits_nothing() {
+    let run = |category: &str| {
+        let out = labelc(&[
+            "plan",
+            "policies/",
+            "--scheme",
+            "de_bsi",
+            "--category",
+            category,
+            "--holding",
+            "sg_cls:2",
+            "--as-of",
+            "2023-03-01",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["schemes"][0].clone()
+    };
+    let router = run("broadband_routers");
+    assert_eq!(router["credits"].as_array().unwrap().len(), 0, "{router:#}");
+    let item = router["open_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["kind"] == "recognition" && i["id"] == "sg-cls--de-bsi-2022")
+        .expect("the recognition held is an open item");
+    assert!(
+        item["reason"]
+            .as_str()
+            .unwrap()
+            .contains("covers only `smart_consumer_devices`, not `broadband_routers`"),
+        "{item:#}"
+    );
+    let device = run("smart_consumer_devices");
+    let credits = device["credits"].as_array().unwrap();
+    assert!(credits.len() >= 7, "{device:#}");
+    assert!(
+        !device["open_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "sg-cls--de-bsi-2022"),
+        "{device:#}"
+    );
+}

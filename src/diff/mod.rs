@@ -584,30 +584,19 @@ fn diff_criterion(x: &Criterion, y: &Criterion, sink: &mut Sink<'_>) {
         &y.evidence,
         "evidence",
     );
-    if x.applies_to != y.applies_to {
-        let (class, reason) = match (&x.applies_to, &y.applies_to) {
-            (AppliesTo::Categories { .. }, AppliesTo::All) => (
-                Class::Tightening,
-                "now applies to every category".to_string(),
-            ),
-            (AppliesTo::All, AppliesTo::Categories { .. }) => (
-                Class::Loosening,
-                "now applies to fewer categories".to_string(),
-            ),
-            (AppliesTo::Categories { ids: old }, AppliesTo::Categories { ids: new }) => {
-                let (o, n): (BTreeSet<_>, BTreeSet<_>) =
-                    (old.iter().collect(), new.iter().collect());
-                if o.is_subset(&n) {
-                    (Class::Tightening, "applies to more categories".to_string())
-                } else if n.is_subset(&o) {
-                    (Class::Loosening, "applies to fewer categories".to_string())
-                } else {
-                    (Class::Mixed, "applies to other categories".to_string())
-                }
-            }
-            _ => (Class::Mixed, "applicability changed".to_string()),
+    if let Some(scope) = Scope::change(&x.applies_to, &y.applies_to) {
+        // A criterion that applies to more products can fail for more of them.
+        let class = match scope {
+            Scope::Wider => Class::Tightening,
+            Scope::Narrower => Class::Loosening,
+            Scope::Other => Class::Mixed,
         };
-        let c = sink.push("criterion.applies_to", id, class, reason);
+        let c = sink.push(
+            "criterion.applies_to",
+            id,
+            class,
+            scope.reason("applies to"),
+        );
         sink.values(c, &x.applies_to, &y.applies_to);
     }
     if x.status != y.status {
@@ -914,6 +903,49 @@ fn credits(status: RecognitionStatus) -> bool {
     status != RecognitionStatus::Proposed
 }
 
+/// How the categories an `applies_to` covers changed (compared by the ids
+/// listed; a category covers its descendants).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scope {
+    Wider,
+    Narrower,
+    Other,
+}
+
+impl Scope {
+    fn change(old: &AppliesTo, new: &AppliesTo) -> Option<Scope> {
+        if old == new {
+            return None;
+        }
+        Some(match (old, new) {
+            (AppliesTo::Categories { .. }, AppliesTo::All) => Scope::Wider,
+            (AppliesTo::All, AppliesTo::Categories { .. }) => Scope::Narrower,
+            (AppliesTo::Categories { ids: old }, AppliesTo::Categories { ids: new }) => {
+                let (o, n): (BTreeSet<_>, BTreeSet<_>) =
+                    (old.iter().collect(), new.iter().collect());
+                if o.is_subset(&n) {
+                    Scope::Wider
+                } else if n.is_subset(&o) {
+                    Scope::Narrower
+                } else {
+                    Scope::Other
+                }
+            }
+            (AppliesTo::All, AppliesTo::All) => return None,
+        })
+    }
+
+    /// `verb`: "applies to" (criteria), "covers" (recognitions).
+    fn reason(self, verb: &str) -> String {
+        let what = match self {
+            Scope::Wider => "more categories",
+            Scope::Narrower => "fewer categories",
+            Scope::Other => "other categories",
+        };
+        format!("now {verb} {what}")
+    }
+}
+
 fn diff_recognitions(
     a: &BTreeMap<&str, &Recognition>,
     b: &BTreeMap<&str, &Recognition>,
@@ -994,6 +1026,16 @@ fn diff_recognitions(
                 format!("no longer credits `{removed}`"),
             );
             sink.old(c, Some(serde_json::Value::String((*removed).clone())));
+        }
+        if let Some(scope) = Scope::change(&x.applies_to, &y.applies_to) {
+            // Credit for more categories can only raise a product's level.
+            let class = match scope {
+                Scope::Wider => Class::Loosening,
+                Scope::Narrower => Class::Tightening,
+                Scope::Other => Class::Mixed,
+            };
+            let c = sink.push("recognition.applies_to", id, class, scope.reason("covers"));
+            sink.values(c, &x.applies_to, &y.applies_to);
         }
         if x.valid_from != y.valid_from || x.valid_until != y.valid_until {
             let c = sink.push(

@@ -181,6 +181,9 @@ pub struct CompiledRecognition<'r> {
     pub recognition: &'r crate::rules::Recognition,
     pub credits: Vec<u32>,
     pub condition: Option<Node<'r>>,
+    /// Category indices whose products it credits (descendants included);
+    /// `None` for all.
+    pub applies: Option<Vec<bool>>,
 }
 
 /// A scheme version ready to judge products.
@@ -390,37 +393,9 @@ impl<'r> Program<'r> {
                 criterion.id.as_str(),
                 u32::try_from(i).map_err(|_| bad("too many criteria"))?,
             );
-            let applies = match &criterion.applies_to {
-                AppliesTo::All => None,
-                AppliesTo::Categories { ids } => {
-                    let mut listed = vec![false; parents.len()];
-                    for id in ids {
-                        let at = program.category_by_name.get(id.as_str()).ok_or_else(|| {
-                            bad(format!(
-                                "criterion `{}` applies to unknown category `{id}`",
-                                criterion.id
-                            ))
-                        })?;
-                        if let Some(slot) = listed.get_mut(*at as usize) {
-                            *slot = true;
-                        }
-                    }
-                    // A category is covered when it or an ancestor is listed (parents come first).
-                    let mut covered = listed.clone();
-                    for i in 0..parents.len() {
-                        let inherited = parents
-                            .get(i)
-                            .copied()
-                            .flatten()
-                            .and_then(|p| covered.get(p as usize).copied())
-                            .unwrap_or(false);
-                        if let Some(c) = covered.get_mut(i) {
-                            *c |= inherited;
-                        }
-                    }
-                    Some(covered)
-                }
-            };
+            let applies = program.coverage(&criterion.applies_to, &parents, || {
+                format!("criterion `{}`", criterion.id)
+            })?;
             let from = optional_date(&criterion.valid_from, &criterion.id)?;
             let until = optional_date(&criterion.valid_until, &criterion.id)?;
             let condition = match &criterion.condition {
@@ -497,14 +472,55 @@ impl<'r> Program<'r> {
                 Some(c) => Some(program.compile(c, 0)?),
                 None => None,
             };
+            let applies = program.coverage(&recognition.applies_to, &parents, || {
+                format!("recognition `{}`", recognition.id)
+            })?;
             program.recognitions.push(CompiledRecognition {
                 recognition,
                 credits,
                 condition,
+                applies,
             });
         }
         program.index_constants_by_fact();
         Ok(program)
+    }
+
+    /// The categories `applies_to` covers, by index: a category is covered
+    /// when it or an ancestor is listed. `None` for all; `who` names the
+    /// item in the error for an unknown category.
+    fn coverage(
+        &self,
+        applies_to: &AppliesTo,
+        parents: &[Option<u32>],
+        who: impl Fn() -> String,
+    ) -> Result<Option<Vec<bool>>, RuleSetError> {
+        let AppliesTo::Categories { ids } = applies_to else {
+            return Ok(None);
+        };
+        let mut covered = vec![false; parents.len()];
+        for id in ids {
+            let at = self
+                .category_by_name
+                .get(id.as_str())
+                .ok_or_else(|| bad(format!("{} applies to unknown category `{id}`", who())))?;
+            if let Some(slot) = covered.get_mut(*at as usize) {
+                *slot = true;
+            }
+        }
+        // Parents come before their children, so one pass inherits down the tree.
+        for i in 0..parents.len() {
+            let inherited = parents
+                .get(i)
+                .copied()
+                .flatten()
+                .and_then(|p| covered.get(p as usize).copied())
+                .unwrap_or(false);
+            if let Some(c) = covered.get_mut(i) {
+                *c |= inherited;
+            }
+        }
+        Ok(Some(covered))
     }
 
     /// Fills [`Slot::few_constants`] from the compiled conditions.

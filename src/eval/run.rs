@@ -2,7 +2,7 @@
 //! exit, explanations only for what is reported.
 
 use super::product::{Record, Val};
-use super::program::{CompiledCriterion, Kind, Node, OTHER, Program};
+use super::program::{CompiledCriterion, CompiledRecognition, Kind, Node, OTHER, Program};
 use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
 use super::{ProductError, split_holding};
 use crate::rules::{Comparison, Credit, Status};
@@ -172,6 +172,34 @@ fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
     }
 }
 
+impl CompiledRecognition<'_> {
+    /// Whether the product holds what the recognition starts from: its
+    /// level or a higher one, or its criterion.
+    pub(crate) fn is_held(&self, record: &Record<'_>) -> bool {
+        let from = &self.recognition.from;
+        record.holds.iter().any(|h| {
+            let Some((scheme, version, what)) = split_holding(h) else {
+                return false;
+            };
+            if scheme != from.scheme || version.is_some_and(|v| v != from.version) {
+                return false;
+            }
+            match (&from.level, &from.criterion) {
+                (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
+                (None, Some(criterion)) => what == criterion,
+                (None, None) => false,
+            }
+        })
+    }
+
+    /// Whether the arrangement covers products of `category` (`applies_to`).
+    pub(crate) fn covers(&self, category: u32) -> bool {
+        self.applies
+            .as_ref()
+            .is_none_or(|covered| covered.get(category as usize).copied().unwrap_or(false))
+    }
+}
+
 /// At most this many deciding sub-expressions are reported per criterion.
 const MAX_LEAVES: usize = 16;
 
@@ -239,7 +267,14 @@ impl<'r> Program<'r> {
         }
     }
 
-    fn credits(&self, record: &Record<'_>) -> (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>) {
+    /// The recognitions that credit each criterion to this product, fully
+    /// and partially: held, in effect, covering its category, their
+    /// condition met.
+    fn credits(
+        &self,
+        record: &Record<'_>,
+        category: u32,
+    ) -> (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>) {
         if record.holds.is_empty() || self.recognitions.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -247,20 +282,7 @@ impl<'r> Program<'r> {
         let mut partial = vec![Vec::new(); self.criteria.len()];
         for compiled in &self.recognitions {
             let r = compiled.recognition;
-            let held = record.holds.iter().any(|h| {
-                let Some((scheme, version, what)) = split_holding(h) else {
-                    return false;
-                };
-                if scheme != r.from.scheme || version.is_some_and(|v| v != r.from.version) {
-                    return false;
-                }
-                match (&r.from.level, &r.from.criterion) {
-                    (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
-                    (None, Some(criterion)) => what == criterion,
-                    (None, None) => false,
-                }
-            });
-            if !held {
+            if !compiled.is_held(record) || !compiled.covers(category) {
                 continue;
             }
             if let Some(condition) = &compiled.condition
@@ -382,7 +404,7 @@ impl<'r> Program<'r> {
             ))
         })?;
         let in_scope = self.in_scope(category);
-        let credits = self.credits(record);
+        let credits = self.credits(record, category);
         let mut verdicts: Vec<Option<Verdict>> = vec![None; self.criteria.len()];
         let mut verdict_of = |i: u32| -> Verdict {
             let slot = verdicts.get_mut(i as usize);

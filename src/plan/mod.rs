@@ -401,21 +401,22 @@ fn plan_scheme(
     // Credits from the recognitions held and in effect.
     let mut full: BTreeMap<usize, Vec<CreditSource>> = BTreeMap::new();
     let mut partial: BTreeMap<usize, Vec<CreditSource>> = BTreeMap::new();
+    let mut not_covering = Vec::new();
     for compiled in &program.recognitions {
         let r = compiled.recognition;
-        let held = record.holds.iter().any(|h| {
-            let Some((s, v, what)) = split_holding(h) else {
-                return false;
-            };
-            s == r.from.scheme
-                && v.is_none_or(|v| v == r.from.version)
-                && match (&r.from.level, &r.from.criterion) {
-                    (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
-                    (None, Some(criterion)) => what == criterion,
-                    (None, None) => false,
-                }
-        });
-        if !held {
+        if !compiled.is_held(&record) {
+            continue;
+        }
+        if !compiled.covers(category) {
+            not_covering.push(OpenItem {
+                kind: "recognition".into(),
+                id: r.id.clone(),
+                reason: format!(
+                    "held, but it covers only {}, not `{}`: it credits nothing here",
+                    applies_to_text(&r.applies_to),
+                    request.category
+                ),
+            });
             continue;
         }
         let mut verify = r.verify.clone();
@@ -614,6 +615,7 @@ fn plan_scheme(
             });
         }
     }
+    open_items.extend(not_covering);
     open_items.extend(scope_pending.iter().cloned());
 
     let level_info = scheme.levels.iter().find(|l| l.rank == target);
@@ -635,6 +637,18 @@ fn plan_scheme(
         not_applicable,
         open_items,
     })
+}
+
+/// `` `a`, `b` `` for a list of categories.
+fn applies_to_text(applies_to: &crate::rules::AppliesTo) -> String {
+    match applies_to {
+        crate::rules::AppliesTo::All => "every category".to_string(),
+        crate::rules::AppliesTo::Categories { ids } => ids
+            .iter()
+            .map(|id| format!("`{id}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
 }
 
 /// Marks work items whose evidence also serves a criterion of another

@@ -340,15 +340,13 @@ fn resolve_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut 
                 ),
             ));
         }
-        if let Some(AppliesTo::Categories(ids)) = &criterion.applies_to {
-            for id in ids {
-                let help = format!(
-                    "declare `category {} {{ … }}` in the scheme, or write `applies_to all`",
-                    id.name
-                );
-                check_category_ref(index, id, &scheme_name, help, diagnostics);
-            }
-        }
+        check_applies_to(
+            index,
+            criterion.applies_to.as_ref(),
+            &scheme_name,
+            "in the scheme",
+            diagnostics,
+        );
         if let Some(condition) = &criterion.condition {
             resolve_facts(model, condition, diagnostics);
         }
@@ -388,6 +386,27 @@ fn check_category_ref(
             index.categories.keys().copied(),
             help,
         ));
+    }
+}
+
+/// Every category an `applies_to` lists must be one of `index`'s scheme;
+/// `where_` says where to declare a missing one.
+fn check_applies_to(
+    index: &SchemeIndex<'_>,
+    applies_to: Option<&AppliesTo>,
+    scheme_name: &str,
+    where_: &str,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(AppliesTo::Categories(ids)) = applies_to else {
+        return;
+    };
+    for id in ids {
+        let help = format!(
+            "declare `category {} {{ … }}` {where_}, or write `applies_to all`",
+            id.name
+        );
+        check_category_ref(index, id, scheme_name, help, diagnostics);
     }
 }
 
@@ -602,6 +621,13 @@ fn resolve_recognition<'a>(
             for id in &recognition.credits {
                 check_criterion_ref(index, id, &name, &listed, diagnostics);
             }
+            check_applies_to(
+                index,
+                recognition.applies_to.as_ref(),
+                &name,
+                "in the `to` scheme, whose categories `applies_to` names",
+                diagnostics,
+            );
         }
         Some(key)
     });

@@ -248,12 +248,7 @@ impl Lowerer<'_> {
                     .and_then(|s| text(&s.document)),
                 locator: cit.locator.value.clone(),
             }),
-            applies_to: match &c.applies_to {
-                None | Some(ast::AppliesTo::All(_)) => AppliesTo::All,
-                Some(ast::AppliesTo::Categories(ids)) => AppliesTo::Categories {
-                    ids: ids.iter().map(|i| i.name.clone()).collect(),
-                },
-            },
+            applies_to: applies_to(c.applies_to.as_ref()),
             method: c.method.map(|m| match m.value {
                 ast::Method::Test => Method::Test,
                 ast::Method::DocumentReview => Method::DocumentReview,
@@ -320,6 +315,7 @@ impl Lowerer<'_> {
             condition: r.condition.as_ref().map(|e| self.condition(e)),
             verify: r.verify.iter().map(|v| v.value.clone()).collect(),
             credits: r.credits.iter().map(|c| c.name.clone()).collect(),
+            applies_to: applies_to(r.applies_to.as_ref()),
             location: self.location(r.id.span),
         })
     }
@@ -497,5 +493,14 @@ impl Lowerer<'_> {
                 text,
             },
         }
+    }
+}
+
+fn applies_to(applies_to: Option<&ast::AppliesTo>) -> AppliesTo {
+    match applies_to {
+        None | Some(ast::AppliesTo::All(_)) => AppliesTo::All,
+        Some(ast::AppliesTo::Categories(ids)) => AppliesTo::Categories {
+            ids: ids.iter().map(|i| i.name.clone()).collect(),
+        },
     }
 }

@@ -196,12 +196,22 @@ pub struct Citation {
     pub locator: String,
 }
 
-/// Which categories a criterion applies to; a category covers its descendants.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// Which categories a criterion (or a recognition's credit) applies to; a
+/// category covers its descendants.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum AppliesTo {
+    #[default]
     All,
-    Categories { ids: Vec<String> },
+    Categories {
+        ids: Vec<String>,
+    },
+}
+
+impl AppliesTo {
+    pub fn is_all(&self) -> bool {
+        *self == AppliesTo::All
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -332,6 +342,10 @@ pub struct Recognition {
     pub verify: Vec<String>,
     /// Criteria of `to` that the recognition credits.
     pub credits: Vec<String>,
+    /// The categories of `to` whose products the arrangement covers; a
+    /// product of another category gets no credit. Absent: every category.
+    #[serde(skip_serializing_if = "AppliesTo::is_all", default)]
+    pub applies_to: AppliesTo,
     pub location: Location,
 }
 

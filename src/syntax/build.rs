@@ -771,12 +771,7 @@ impl<'a> Builder<'a> {
                     self.once(&mut citation, value, "citation");
                 }
                 Rule::applies_field => {
-                    let value = self.field_value(child)?;
-                    let value = match value.as_rule() {
-                        Rule::kw_all => AppliesTo::All(self.span(&value)),
-                        Rule::name_list => AppliesTo::Categories(self.id_list(value)),
-                        _ => return Err(self.malformed(&value)),
-                    };
+                    let value = self.applies_to(child)?;
                     self.once(&mut applies_to, value, "applies_to");
                 }
                 Rule::method_field => {
@@ -894,7 +889,7 @@ impl<'a> Builder<'a> {
         let (mut title, mut from, mut to, mut relationship) = (None, None, None, None);
         let (mut credit, mut status, mut source) = (None, None, None);
         let (mut valid_from, mut valid_until, mut condition) = (None, None, None);
-        let (mut verify, mut credits) = (Vec::new(), Vec::new());
+        let (mut verify, mut credits, mut applies_to) = (Vec::new(), Vec::new(), None);
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
@@ -968,6 +963,10 @@ impl<'a> Builder<'a> {
                     let list = self.field_value(child)?;
                     credits.extend(self.id_list(list));
                 }
+                Rule::applies_field => {
+                    let value = self.applies_to(child)?;
+                    self.once(&mut applies_to, value, "applies_to");
+                }
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -985,8 +984,19 @@ impl<'a> Builder<'a> {
             condition,
             verify,
             credits,
+            applies_to,
             span,
         })
+    }
+
+    /// `applies_to all` or `applies_to ID, ID…` (criteria and recognitions).
+    fn applies_to(&mut self, field: Pair<'_, Rule>) -> Built<AppliesTo> {
+        let value = self.field_value(field)?;
+        match value.as_rule() {
+            Rule::kw_all => Ok(AppliesTo::All(self.span(&value))),
+            Rule::name_list => Ok(AppliesTo::Categories(self.id_list(value))),
+            _ => Err(self.malformed(&value)),
+        }
     }
 
     // ------------------------------------------------------------ conditions
