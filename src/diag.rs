@@ -117,6 +117,8 @@ codes! {
     MissingField = "labelc::check::missing_field", Error;
     /// A recognition whose credit is more than its relationship supports: `relationship intersects_with` with `credit full`
     CreditExceedsRelationship = "labelc::check::credit_exceeds_relationship", Warning;
+    /// A recognition credits a criterion that applies to none of the categories its `applies_to` covers
+    CreditOutsideScope = "labelc::check::credit_outside_scope", Warning;
     /// A criterion that no level requires
     UnusedCriterion = "labelc::check::unused_criterion", Warning;
     /// A fact that no condition reads

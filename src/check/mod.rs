@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
-use crate::resolve::{Model, SchemeIndex, facts_read};
+use crate::resolve::{Model, ResolvedRecognition, SchemeIndex, facts_read};
 use crate::span::Span;
 
 pub use levels::{Requirements, requirements};
@@ -30,6 +30,7 @@ pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {
     for resolved in model.recognitions.values() {
         let recognition = resolved.recognition;
         check_recognition(model, recognition, diagnostics);
+        check_credit_scope(model, resolved, diagnostics);
         if let Some(condition) = &recognition.condition {
             facts_used.extend(facts_read(condition).into_iter().map(|f| f.name.as_str()));
         }
@@ -257,6 +258,89 @@ fn check_category_dates(
                 "a category cannot take effect before {owner}: use {outer_date} or later"
             )),
         );
+    }
+}
+
+/// A credited criterion must apply to some category the recognition covers
+/// (one is the other or an ancestor of it): otherwise the credit can never
+/// be given.
+fn check_credit_scope(
+    model: &Model<'_>,
+    resolved: &ResolvedRecognition<'_>,
+    diagnostics: &mut Diagnostics,
+) {
+    let recognition = resolved.recognition;
+    let Some(AppliesTo::Categories(covered)) = &recognition.applies_to else {
+        return;
+    };
+    let Some(index) = resolved.to.as_ref().and_then(|key| model.schemes.get(key)) else {
+        return;
+    };
+    // An unknown category is reported by resolve; judging scope with it would cascade.
+    let known = |ids: &[Ident]| {
+        ids.iter()
+            .all(|i| index.categories.contains_key(i.name.as_str()))
+    };
+    if !known(covered) {
+        return;
+    }
+    // A category and its ancestors, by id (a cycle cannot be declared: the
+    // hierarchy is nesting).
+    let chain = |id: &str| {
+        let mut out = vec![id.to_string()];
+        let mut at = index.categories.get(id).and_then(|e| e.parent);
+        while let Some(parent) = at {
+            out.push(parent.id.name.clone());
+            at = index
+                .categories
+                .get(parent.id.name.as_str())
+                .and_then(|e| e.parent);
+        }
+        out
+    };
+    let overlap =
+        |a: &str, b: &str| chain(a).iter().any(|x| x == b) || chain(b).iter().any(|x| x == a);
+    for credit in &recognition.credits {
+        let Some(criterion) = index.criteria.get(credit.name.as_str()) else {
+            continue;
+        };
+        let Some(AppliesTo::Categories(applies)) = &criterion.applies_to else {
+            continue;
+        };
+        if !known(applies) {
+            continue;
+        }
+        let reachable = applies
+            .iter()
+            .any(|a| covered.iter().any(|c| overlap(&a.name, &c.name)));
+        if reachable {
+            continue;
+        }
+        let list = |ids: &[Ident]| {
+            ids.iter()
+                .map(|i| format!("`{}`", i.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut diagnostic = Diagnostic::new(
+            Code::CreditOutsideScope,
+            format!(
+                "`{}` is credited, but it applies only to {}, none of which `applies_to` covers",
+                credit.name,
+                list(applies.as_slice())
+            ),
+            credit.span,
+            "this credit can never be given",
+        )
+        .with_help(format!(
+            "remove `{}` from `credits`, or add a category it applies to to `applies_to` (now {})",
+            credit.name,
+            list(covered.as_slice())
+        ));
+        if let Some(first) = covered.first() {
+            diagnostic = diagnostic.with_related(first.span, "the categories covered");
+        }
+        diagnostics.push(diagnostic);
     }
 }
 
