@@ -187,6 +187,9 @@ pub struct Category {
     pub effective: Option<DateLit>,
     pub phase: Option<Text>,
     pub status: Option<Status>,
+    /// `excluded "reason"`: products of this category (and its
+    /// sub-categories) are outside the scheme.
+    pub excluded: Option<Text>,
     pub children: Vec<Category>,
     pub span: Span,
 }

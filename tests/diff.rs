@@ -225,6 +225,14 @@ const CASES: &[Case] = &[
         reason: "now covers fewer categories",
     },
     Case {
+        name: "category_excluded",
+        from: "category camera { title \"Cameras\" effective 2026-07-01 }",
+        to: "category camera { title \"Cameras\" effective 2026-07-01 excluded \"not covered\" }",
+        kind: "category.excluded",
+        class: Class::Tightening,
+        reason: "category excluded",
+    },
+    Case {
         name: "title_reworded",
         from: "title \"Score\"",
         to: "title \"Score of the product\"",

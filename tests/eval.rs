@@ -60,6 +60,16 @@ fn outcomes() -> BTreeMap<String, Outcome<'static>> {
         .collect()
 }
 
+/// `demo` of `rules`, prepared on the fixtures' date.
+fn demo_program(rules: &RuleSet) -> Program<'_> {
+    Program::new(
+        rules,
+        select_scheme(rules, "demo", as_of()).unwrap(),
+        as_of(),
+    )
+    .unwrap()
+}
+
 fn verdict(outcome: &Outcome<'_>, id: &str) -> Verdict {
     outcome
         .criteria
@@ -459,12 +469,7 @@ recognition devices {
             ids: vec!["camera".to_string()]
         }
     );
-    let program = Program::new(
-        &rules,
-        select_scheme(&rules, "demo", as_of()).unwrap(),
-        as_of(),
-    )
-    .unwrap();
+    let program = demo_program(&rules);
     let judge = |category: &str| {
         let line =
             format!(r#"{{"id": "{category}", "category": "{category}", "holds": ["other:1"]}}"#);
@@ -493,12 +498,7 @@ recognition devices {
     // The compiled rule set keeps the scope: evaluating it gives the same.
     let json = serde_json::to_string(&rules).unwrap();
     let reread: RuleSet = serde_json::from_str(&json).unwrap();
-    let program = Program::new(
-        &reread,
-        select_scheme(&reread, "demo", as_of()).unwrap(),
-        as_of(),
-    )
-    .unwrap();
+    let program = demo_program(&reread);
     let outcome = program
         .evaluate_json_with(
             r#"{"id": "s", "category": "services", "holds": ["other:1"]}"#,
@@ -506,4 +506,65 @@ recognition devices {
         )
         .unwrap();
     assert_eq!(verdict(&outcome, "D"), Verdict::Unknown);
+}
+
+/// A product of an excluded category (or of a sub-category of one) is out
+/// of scope: no level reached or reachable, every criterion not applicable,
+/// the reason given; other categories are judged as usual.
+#[test]
+fn an_excluded_category_reaches_no_level() {
+    let policy = r#"
+fact a: bool
+scheme demo@1 {
+  title "Demo"
+  category devices { title "Devices" }
+  category excepted {
+    title "Excepted products"
+    excluded "outside the regulation"
+    category meters { title "Smart meters" }
+  }
+  criterion C { title "c" condition a }
+  criterion D { title "d" applies_to devices condition a }
+  level 1 { title "one" require C, D }
+}
+"#;
+    let mut sources = SourceMap::new();
+    sources.add("excluded.policy", policy);
+    let rules = labelc::compile(&sources).unwrap();
+    let program = demo_program(&rules);
+    let judge = |category: &str| {
+        let line = format!(r#"{{"id": "p", "category": "{category}", "facts": {{"a": true}}}}"#);
+        program.evaluate_json_with(&line, true).unwrap()
+    };
+    let device = judge("devices");
+    assert_eq!(
+        (device.level, device.in_scope, device.excluded),
+        (Some(1), true, None)
+    );
+    for category in ["excepted", "meters"] {
+        let outcome = judge(category);
+        assert_eq!(
+            outcome.excluded,
+            Some("outside the regulation"),
+            "{category}"
+        );
+        assert!(!outcome.in_scope, "{category}");
+        assert_eq!(
+            (outcome.level, outcome.reachable),
+            (None, None),
+            "{category}"
+        );
+        assert!(outcome.next.is_none(), "{category}");
+        let criteria = outcome.criteria.as_ref().unwrap();
+        assert_eq!(criteria.len(), 2);
+        assert!(
+            criteria.iter().all(|c| c.outcome == Verdict::NotApplicable
+                && c.reason.as_deref() == Some("the category is excluded: outside the regulation")),
+            "{criteria:?}"
+        );
+    }
+    // The explanation says so instead of listing levels.
+    let text = labelc::eval::render_explanation(&judge("meters"), &BTreeMap::new());
+    assert!(text.contains("excluded: outside the regulation"), "{text}");
+    assert!(!text.contains("level reached"), "{text}");
 }

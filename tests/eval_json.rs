@@ -150,6 +150,7 @@ scheme g@1 {
     title "G \"quoted\" \\ é"
     category c { title "C" }
     category c2 { title "C2" }
+    category x { title "X" excluded "outside the \"scheme\"" }
     criterion K {
         title "say \"hi\"\\ — 漢"
         condition b and n >= 1 and d > 0.5 and s == "x" and day < 2026-01-01
@@ -197,7 +198,7 @@ fn json_string() -> impl Strategy<Value = String> {
 fn product() -> impl Strategy<Value = String> {
     (
         json_string(),
-        prop_oneof![Just("c"), Just("c2")],
+        prop_oneof![Just("c"), Just("c2"), Just("x")],
         prop_oneof![Just(vec![]), Just(vec!["other:1"])],
         prop::option::of(any::<bool>()),
         prop::option::of(any::<i64>()),
@@ -229,10 +230,12 @@ fn every_optional_member_is_written_as_serde_writes_it() {
         r#"{"id": "p", "category": "c2", "facts": {"b": true, "n": 3, "d": 1, "s": "x", "day": "2025-01-01", "tags": ["a"], "kind": "cam"}}"#,
         r#"{"id": "q", "category": "c", "facts": {"b": true}}"#,
         r#"{"id": "r", "category": "c", "facts": {}}"#,
+        r#"{"id": "s", "category": "x", "facts": {"b": true}}"#,
     ];
     let mut keys = BTreeSet::new();
-    assert_eq!(compare_all(&program, &lines.join("\n"), &mut keys), 8);
+    assert_eq!(compare_all(&program, &lines.join("\n"), &mut keys), 10);
     for key in [
+        "excluded",
         "line",
         "next",
         "title",

@@ -418,3 +418,47 @@ fn a_recognition_that_does_not_cover_the_category_credits_nothing() {
         "{device:#}"
     );
 }
+
+/// A plan for an excluded category says so: every required criterion is
+/// not applicable, with the reason, and there is no work (reference
+/// policies: UK PSTI excepted products).
+#[test]
+fn a_plan_for_an_excluded_category_has_no_work() {
+    let args = [
+        "plan",
+        "policies/",
+        "--scheme",
+        "uk_psti",
+        "--category",
+        "schedule_3_excepted_products",
+        "--as-of",
+        "2026-03-01",
+    ];
+    let md = labelc(&args);
+    assert_eq!(md.status.code(), Some(0), "{}", text(&md.stderr));
+    let md = text(&md.stdout);
+    assert!(
+        md.contains("- **Excluded**: the scheme does not cover `schedule_3_excepted_products`"),
+        "{md}"
+    );
+    let mut json_args = args.to_vec();
+    json_args.extend_from_slice(&["--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&labelc(&json_args).stdout).unwrap();
+    let psti = &json["schemes"][0];
+    assert_eq!(psti["scope"]["in_scope"], false);
+    assert!(
+        psti["scope"]["excluded"]
+            .as_str()
+            .unwrap()
+            .contains("Schedule 3")
+    );
+    assert_eq!(psti["work"].as_array().unwrap().len(), 0, "{psti:#}");
+    let not_applicable = psti["not_applicable"].as_array().unwrap();
+    assert_eq!(not_applicable.len(), 3, "{psti:#}");
+    assert!(not_applicable.iter().all(|n| {
+        n["reason"]
+            .as_str()
+            .unwrap()
+            .starts_with("`schedule_3_excepted_products` is excluded")
+    }));
+}

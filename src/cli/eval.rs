@@ -126,6 +126,9 @@ impl<W: Write> Run<'_, '_, W> {
                     .reachable
                     .map_or("none".to_string(), |l| l.to_string());
                 let next = match &outcome.next {
+                    None if outcome.excluded.is_some() => {
+                        "excluded: the scheme does not cover this category".to_string()
+                    }
                     None => "every level met".to_string(),
                     Some(n) => format!(
                         "level {}: {} failing, {} unknown",

@@ -486,6 +486,33 @@ fn diff_categories(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
         sink.neutral("category.title", id, &x.title, &y.title, "title");
         sink.neutral("category.parent", id, &x.parent, &y.parent, "parent");
         sink.neutral("category.phase", id, &x.phase, &y.phase, "phase");
+        match (&x.excluded, &y.excluded) {
+            (None, Some(_)) => {
+                let c = sink.push(
+                    "category.excluded",
+                    id,
+                    Class::Tightening,
+                    "category excluded: its products reach no level",
+                );
+                sink.values(c, &x.excluded, &y.excluded);
+            }
+            (Some(_), None) => {
+                let c = sink.push(
+                    "category.excluded",
+                    id,
+                    Class::Loosening,
+                    "category no longer excluded: its products are judged",
+                );
+                sink.values(c, &x.excluded, &y.excluded);
+            }
+            _ => sink.neutral(
+                "category.excluded",
+                id,
+                &x.excluded,
+                &y.excluded,
+                "reason for the exclusion",
+            ),
+        }
         sink.neutral("category.status", id, &x.status, &y.status, "status");
     }
     for id in cb.keys().filter(|id| !ca.contains_key(*id)) {

@@ -36,10 +36,15 @@ impl Outcome<'_> {
             .map_err(serde_json::Error::io)?;
         string(out, self.category)?;
         out.extend_from_slice(if self.in_scope {
-            b",\"in_scope\":true,\"level\":"
+            b",\"in_scope\":true"
         } else {
-            b",\"in_scope\":false,\"level\":"
+            b",\"in_scope\":false"
         });
+        if let Some(reason) = self.excluded {
+            out.extend_from_slice(b",\"excluded\":");
+            string(out, reason)?;
+        }
+        out.extend_from_slice(b",\"level\":");
         optional_number(out, self.level)?;
         out.extend_from_slice(b",\"reachable\":");
         optional_number(out, self.reachable)?;

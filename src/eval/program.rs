@@ -205,6 +205,9 @@ pub struct Program<'r> {
     pub strings: FxHashMap<&'r str, u32>,
     pub short_strings: FxHashMap<u64, u32>,
     pub category_by_name: HashMap<&'r str, u32>,
+    /// By category index: why its products are outside the scheme (its own
+    /// `excluded` reason or the nearest ancestor's); `None` when in scope.
+    pub exclusions: Vec<Option<&'r str>>,
     pub criteria: Vec<CompiledCriterion<'r>>,
     pub levels: Vec<CompiledLevel<'r>>,
     /// Recognitions that credit this scheme version and are in effect at `as_of`.
@@ -347,6 +350,13 @@ impl<'r> Program<'r> {
             parents.push(parent);
         }
 
+        // Parents come before their children: one pass inherits exclusions.
+        let mut exclusions: Vec<Option<&'r str>> = Vec::with_capacity(parents.len());
+        for (category, parent) in scheme.categories.iter().zip(&parents) {
+            let inherited = parent.and_then(|p| exclusions.get(p as usize).copied().flatten());
+            exclusions.push(category.excluded.as_deref().or(inherited));
+        }
+
         let mut constants = Vec::new();
         let conditions = scheme
             .criteria
@@ -382,6 +392,7 @@ impl<'r> Program<'r> {
             strings,
             short_strings,
             category_by_name,
+            exclusions,
             criteria: Vec::new(),
             levels: Vec::new(),
             recognitions: Vec::new(),

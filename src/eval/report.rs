@@ -182,8 +182,13 @@ pub struct Outcome<'r> {
     #[serde(serialize_with = "display")]
     pub as_of: jiff::civil::Date,
     pub category: &'r str,
-    /// Whether the category is in scope on `as_of` (its effective date, and its parents', has come).
+    /// Whether the category is in scope on `as_of` (its effective date, and its parents', has come,
+    /// and it is not excluded).
     pub in_scope: bool,
+    /// Why the scheme does not cover products of this category (`excluded` on it or a parent):
+    /// then no level is reached or reachable and every criterion is not applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<&'r str>,
     /// The highest level reached (every level up to it met); `null` for none.
     pub level: Option<i64>,
     /// The highest level still reachable if every unknown criterion passed.
@@ -243,6 +248,14 @@ pub(crate) fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<
 /// A short report for a person: level reached, reachable, and what the next level lacks.
 pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();
+    if let Some(reason) = outcome.excluded {
+        let _ = writeln!(
+            out,
+            "{} ({}) against {} as of {} — excluded: {reason}\n  the scheme does not cover this category: no level, no criterion applies",
+            outcome.id, outcome.category, outcome.scheme, outcome.as_of,
+        );
+        return out;
+    }
     let _ = writeln!(
         out,
         "{} ({}) against {} as of {}{}",

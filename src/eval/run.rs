@@ -404,6 +404,14 @@ impl<'r> Program<'r> {
             ))
         })?;
         let in_scope = self.in_scope(category);
+        let category_id = self
+            .scheme
+            .categories
+            .get(category as usize)
+            .map_or("", |c| c.id.as_str());
+        if let Some(reason) = self.exclusions.get(category as usize).copied().flatten() {
+            return Ok(self.excluded_outcome(record, category_id, reason, all));
+        }
         let credits = self.credits(record, category);
         let mut verdicts: Vec<Option<Verdict>> = vec![None; self.criteria.len()];
         let mut verdict_of = |i: u32| -> Verdict {
@@ -519,6 +527,18 @@ impl<'r> Program<'r> {
                 .collect()
         });
         Ok(Outcome {
+            in_scope,
+            level: reached,
+            reachable,
+            next,
+            criteria,
+            ..self.blank_outcome(record, category_id)
+        })
+    }
+
+    /// An outcome with this product's identity and nothing judged.
+    fn blank_outcome(&self, record: &Record<'_>, category: &'r str) -> Outcome<'r> {
+        Outcome {
             line: None,
             id: record.id.to_string(),
             scheme: super::report::SchemeName {
@@ -526,21 +546,58 @@ impl<'r> Program<'r> {
                 version: &self.scheme.version,
             },
             as_of: self.as_of,
-            category: self
-                .scheme
-                .categories
-                .get(category as usize)
-                .map_or("", |c| c.id.as_str()),
-            in_scope,
-            level: reached,
-            reachable,
-            next,
-            criteria,
-        })
+            category,
+            in_scope: false,
+            excluded: None,
+            level: None,
+            reachable: None,
+            next: None,
+            criteria: None,
+        }
     }
 
-    /// Whether the scheme, the category and its parents have taken effect on `as_of`.
+    /// The outcome for a product of an excluded category: nothing reached or
+    /// reachable, every criterion not applicable (listed with `all`).
+    fn excluded_outcome(
+        &self,
+        record: &Record<'_>,
+        category: &'r str,
+        reason: &'r str,
+        all: bool,
+    ) -> Outcome<'r> {
+        let criteria = all.then(|| {
+            self.criteria
+                .iter()
+                .map(|c| CriterionResult {
+                    id: c.criterion.id.as_str(),
+                    title: c.criterion.title.as_str(),
+                    outcome: Verdict::NotApplicable,
+                    reason: Some(format!("the category is excluded: {reason}")),
+                    credited_by: Vec::new(),
+                    partially_credited_by: Vec::new(),
+                    decided_by: Vec::new(),
+                })
+                .collect()
+        });
+        Outcome {
+            excluded: Some(reason),
+            criteria,
+            ..self.blank_outcome(record, category)
+        }
+    }
+
+    /// Whether the scheme, the category and its parents have taken effect on
+    /// `as_of`, and the category is not excluded.
     pub(crate) fn in_scope(&self, category: u32) -> bool {
+        if self
+            .exclusions
+            .get(category as usize)
+            .copied()
+            .flatten()
+            .is_some()
+        {
+            return false;
+        }
         let effective_ok = |d: &Option<String>| {
             d.as_deref()
                 .and_then(super::program::parse_date)

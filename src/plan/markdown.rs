@@ -83,7 +83,13 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
         .as_deref()
         .map(|d| format!(", from {d}"))
         .unwrap_or_default();
-    if plan.scope.in_scope {
+    if let Some(reason) = &plan.scope.excluded {
+        let _ = writeln!(
+            out,
+            "- **Excluded**: the scheme does not cover `{}`: {reason}. No criterion applies.",
+            plan.category
+        );
+    } else if plan.scope.in_scope {
         let _ = writeln!(out, "- In scope on the assessment date{from}.");
     } else {
         let _ = writeln!(out, "- **Not yet in scope** on the assessment date{from}.");

@@ -96,6 +96,10 @@ pub struct Scope {
     pub from: Option<String>,
     /// Pending categories on the way from the scheme to this category.
     pub pending: Vec<OpenItem>,
+    /// Why the scheme does not cover this category (`excluded` on it or a
+    /// parent); then every criterion is not applicable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub excluded: Option<String>,
 }
 
 /// A recognition that credits a criterion.
@@ -453,11 +457,20 @@ fn plan_scheme(
     let mut not_applicable = Vec::new();
     let mut open_items = Vec::new();
     let mut steps: BTreeMap<(i64, u8, Option<Method>), Vec<WorkItem>> = BTreeMap::new();
+    let exclusion = program.exclusions.get(category as usize).copied().flatten();
     for (&index, &level) in &required {
         let Some(compiled) = program.criteria.get(index) else {
             continue;
         };
         let criterion = compiled.criterion;
+        if let Some(reason) = exclusion {
+            not_applicable.push(NotApplicable {
+                criterion: criterion.id.clone(),
+                title: criterion.title.clone(),
+                reason: format!("`{}` is excluded: {reason}", request.category),
+            });
+            continue;
+        }
         let verdict = program.verdict(compiled, Some(category), false, &record);
         if verdict == Verdict::NotApplicable {
             not_applicable.push(NotApplicable {
@@ -630,6 +643,7 @@ fn plan_scheme(
             in_scope: program.in_scope(category),
             from: dates,
             pending: scope_pending,
+            excluded: exclusion.map(str::to_string),
         },
         credits,
         decided,

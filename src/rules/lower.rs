@@ -228,6 +228,7 @@ impl Lowerer<'_> {
             effective: date(category.effective),
             phase: text(&category.phase),
             status: status(&category.status),
+            excluded: text(&category.excluded),
             location: self.location(category.id.span),
         });
         for child in &category.children {

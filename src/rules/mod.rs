@@ -169,6 +169,10 @@ pub struct Category {
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub phase: Option<String>,
     pub status: Status,
+    /// Why products of this category (and its sub-categories) are outside
+    /// the scheme; absent for a category in scope.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub excluded: Option<String>,
     pub location: Location,
 }
 

@@ -117,6 +117,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_role
             | Rule::kw_category
             | Rule::kw_phase
+            | Rule::kw_excluded
             | Rule::kw_pending
             | Rule::kw_criterion
             | Rule::kw_citation
@@ -707,6 +708,7 @@ impl<'a> Builder<'a> {
         let span = self.span(&pair);
         let mut id = None;
         let (mut title, mut effective, mut phase, mut status) = (None, None, None, None);
+        let mut excluded = None;
         let mut children_out = Vec::new();
         for child in children(pair) {
             match child.as_rule() {
@@ -714,6 +716,7 @@ impl<'a> Builder<'a> {
                 Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
                 Rule::phase_field => self.text_field(child, &mut phase, "phase")?,
+                Rule::excluded_field => self.text_field(child, &mut excluded, "excluded")?,
                 Rule::status_field => {
                     let value = self.status(child)?;
                     self.once(&mut status, value, "status");
@@ -732,6 +735,7 @@ impl<'a> Builder<'a> {
             effective,
             phase,
             status,
+            excluded,
             children: children_out,
             span,
         })

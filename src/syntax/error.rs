@@ -209,6 +209,7 @@ pub fn rule_description(rule: Rule) -> Option<&'static str> {
         Rule::role_field | Rule::kw_role => "`role`",
         Rule::category | Rule::kw_category => "`category`",
         Rule::phase_field | Rule::kw_phase => "`phase`",
+        Rule::excluded_field | Rule::kw_excluded => "`excluded`",
         Rule::status_confirmed => "`confirmed`",
         Rule::status_pending | Rule::kw_pending => "`pending`",
         Rule::criterion | Rule::from_criterion | Rule::kw_criterion => "`criterion`",
