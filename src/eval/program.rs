@@ -620,6 +620,7 @@ impl<'r> Program<'r> {
 
     /// [`Self::intern_for`] with `key`, which must be `small_key(s)`, given
     /// by a caller that packed it more cheaply.
+    #[inline]
     pub(crate) fn intern_keyed(&self, slot: &Slot<'r>, s: &str, key: Option<u64>) -> u32 {
         let Some(few) = &slot.few_constants else {
             return self.intern(s);
