@@ -117,6 +117,8 @@ codes! {
     MissingField = "labelc::check::missing_field", Error;
     /// A recognition whose credit is more than its relationship supports: `relationship intersects_with` with `credit full`
     CreditExceedsRelationship = "labelc::check::credit_exceeds_relationship", Warning;
+    /// A criterion that applies to an excluded category, or to a sub-category of one: `applies_to meters` where `meters` is `excluded`
+    AppliesToExcluded = "labelc::check::applies_to_excluded", Warning;
     /// A recognition credits a criterion that applies to none of the categories its `applies_to` covers
     CreditOutsideScope = "labelc::check::credit_outside_scope", Warning;
     /// A criterion that no level requires

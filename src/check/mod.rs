@@ -82,6 +82,7 @@ fn check_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Di
         !index.categories.is_empty() || index.invalid.iter().any(|(k, _)| k == "category");
     for criterion in index.criteria.values() {
         check_criterion(model, criterion, &name, has_categories, diagnostics);
+        check_applies_to_excluded(index, criterion, diagnostics);
         if !in_levels.contains(criterion.id.name.as_str()) && !index.has_invalid_level {
             diagnostics.push(
                 Diagnostic::new(
@@ -157,6 +158,56 @@ fn missing(field: &str, owner: &str, span: Span, help: &str) -> Diagnostic {
         format!("`{field}` is missing"),
     )
     .with_help(help.to_string())
+}
+
+/// A criterion listed for an excluded category (or a sub-category of one)
+/// can never be judged for those products: `eval` gives them no level.
+fn check_applies_to_excluded(
+    index: &SchemeIndex<'_>,
+    criterion: &Criterion,
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(AppliesTo::Categories(ids)) = &criterion.applies_to else {
+        return;
+    };
+    for id in ids {
+        // The category or its nearest excluded ancestor.
+        let mut at = index.categories.get(id.name.as_str()).map(|e| e.category);
+        let mut steps = 0;
+        while let Some(category) = at {
+            if let Some(reason) = &category.excluded {
+                let whose = if category.id.name == id.name {
+                    "it is excluded".to_string()
+                } else {
+                    format!("it is under `{}`, which is excluded", category.id.name)
+                };
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::AppliesToExcluded,
+                        format!(
+                            "the criterion `{}` applies to `{}`, but {whose}: {}",
+                            criterion.id.name, id.name, reason.value
+                        ),
+                        id.span,
+                        "never judged for these products",
+                    )
+                    .with_related(category.id.span, "excluded here")
+                    .with_help(
+                        "remove the category from `applies_to`, or the `excluded` mark if the scheme does cover it",
+                    ),
+                );
+                break;
+            }
+            steps += 1;
+            if steps > index.categories.len() {
+                break;
+            }
+            at = index
+                .categories
+                .get(category.id.name.as_str())
+                .and_then(|e| e.parent);
+        }
+    }
 }
 
 fn check_criterion(
