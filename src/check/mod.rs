@@ -172,41 +172,33 @@ fn check_applies_to_excluded(
     };
     for id in ids {
         // The category or its nearest excluded ancestor.
-        let mut at = index.categories.get(id.name.as_str()).map(|e| e.category);
-        let mut steps = 0;
-        while let Some(category) = at {
-            if let Some(reason) = &category.excluded {
-                let whose = if category.id.name == id.name {
-                    "it is excluded".to_string()
-                } else {
-                    format!("it is under `{}`, which is excluded", category.id.name)
-                };
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::AppliesToExcluded,
-                        format!(
-                            "the criterion `{}` applies to `{}`, but {whose}: {}",
-                            criterion.id.name, id.name, reason.value
-                        ),
-                        id.span,
-                        "never judged for these products",
-                    )
-                    .with_related(category.id.span, "excluded here")
-                    .with_help(
-                        "remove the category from `applies_to`, or the `excluded` mark if the scheme does cover it",
-                    ),
-                );
-                break;
-            }
-            steps += 1;
-            if steps > index.categories.len() {
-                break;
-            }
-            at = index
-                .categories
-                .get(category.id.name.as_str())
-                .and_then(|e| e.parent);
-        }
+        let chain = index.category_chain(&id.name);
+        let Some((category, reason)) = chain
+            .iter()
+            .find_map(|c| c.excluded.as_ref().map(|reason| (c, reason)))
+        else {
+            continue;
+        };
+        let whose = if category.id.name == id.name {
+            "it is excluded".to_string()
+        } else {
+            format!("it is under `{}`, which is excluded", category.id.name)
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::AppliesToExcluded,
+                format!(
+                    "the criterion `{}` applies to `{}`, but {whose}: {}",
+                    criterion.id.name, id.name, reason.value
+                ),
+                id.span,
+                "never judged for these products",
+            )
+            .with_related(category.id.span, "excluded here")
+            .with_help(
+                "remove the category from `applies_to`, or the `excluded` mark if the scheme does cover it",
+            ),
+        );
     }
 }
 
@@ -335,22 +327,14 @@ fn check_credit_scope(
     if !known(covered) {
         return;
     }
-    // A category and its ancestors, by id (a cycle cannot be declared: the
-    // hierarchy is nesting).
-    let chain = |id: &str| {
-        let mut out = vec![id.to_string()];
-        let mut at = index.categories.get(id).and_then(|e| e.parent);
-        while let Some(parent) = at {
-            out.push(parent.id.name.clone());
-            at = index
-                .categories
-                .get(parent.id.name.as_str())
-                .and_then(|e| e.parent);
-        }
-        out
+    let chain = |id: &str| -> Vec<&str> {
+        index
+            .category_chain(id)
+            .iter()
+            .map(|c| c.id.name.as_str())
+            .collect()
     };
-    let overlap =
-        |a: &str, b: &str| chain(a).iter().any(|x| x == b) || chain(b).iter().any(|x| x == a);
+    let overlap = |a: &str, b: &str| chain(a).contains(&b) || chain(b).contains(&a);
     for credit in &recognition.credits {
         let Some(criterion) = index.criteria.get(credit.name.as_str()) else {
             continue;

@@ -71,6 +71,25 @@ impl<'a> SchemeIndex<'a> {
         self.invalid
             .contains(&(keyword.to_string(), id.to_string()))
     }
+
+    /// The category `id` and its ancestors, nearest first; empty for an
+    /// unknown id. (Nesting declares the hierarchy, so it has no cycle; the
+    /// walk is bounded all the same.)
+    pub fn category_chain(&self, id: &str) -> Vec<&'a Category> {
+        let mut out = Vec::new();
+        let mut at = self.categories.get(id).map(|e| e.category);
+        while let Some(category) = at {
+            if out.len() > self.categories.len() {
+                break;
+            }
+            out.push(category);
+            at = self
+                .categories
+                .get(category.id.name.as_str())
+                .and_then(|e| e.parent);
+        }
+        out
+    }
 }
 
 /// Resolves all files of a compilation.
