@@ -301,7 +301,12 @@ fn every_row_of_the_recognition_matrix_is_present() {
         .iter()
         .find(|r| r.id == "fi-traficom--sg-cls")
         .unwrap();
-    let cls = scheme(&format!("sg_cls@{}", fi.to.version));
+    // `to sg_cls` is unpinned: the version in force on the date judged.
+    assert_eq!(fi.to.version, None);
+    let (index, _) = RULES
+        .version_on(&fi.to.scheme, jiff::civil::date(2026, 11, 25))
+        .unwrap();
+    let cls = RULES.schemes.get(index).unwrap();
     let mut level_3 = cls
         .levels
         .iter()

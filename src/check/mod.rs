@@ -316,46 +316,55 @@ fn check_credit_scope(
     let Some(AppliesTo::Categories(covered)) = &recognition.applies_to else {
         return;
     };
-    let Some(index) = resolved.to.as_ref().and_then(|key| model.schemes.get(key)) else {
+    let Some(binding) = &resolved.to else {
         return;
     };
+    let indices = model.bound_indices(binding);
     // An unknown category is reported by resolve; judging scope with it would cascade.
-    let known = |ids: &[Ident]| {
+    let known = |index: &SchemeIndex<'_>, ids: &[Ident]| {
         ids.iter()
             .all(|i| index.categories.contains_key(i.name.as_str()))
     };
-    if !known(covered) {
-        return;
-    }
-    let chain = |id: &str| -> Vec<&str> {
-        index
-            .category_chain(id)
-            .iter()
-            .map(|c| c.id.name.as_str())
-            .collect()
+    let list = |ids: &[Ident]| {
+        ids.iter()
+            .map(|i| format!("`{}`", i.name))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    let overlap = |a: &str, b: &str| chain(a).contains(&b) || chain(b).contains(&a);
     for credit in &recognition.credits {
-        let Some(criterion) = index.criteria.get(credit.name.as_str()) else {
-            continue;
-        };
-        let Some(AppliesTo::Categories(applies)) = &criterion.applies_to else {
-            continue;
-        };
-        if !known(applies) {
+        // The categories the credit applies to, in each version (of those the
+        // recognition may mean) that has the criterion and knows every category.
+        let mut judged = Vec::new();
+        for index in &indices {
+            let Some(criterion) = index.criteria.get(credit.name.as_str()) else {
+                continue;
+            };
+            let Some(AppliesTo::Categories(applies)) = &criterion.applies_to else {
+                judged.push((true, None));
+                continue;
+            };
+            if !known(index, covered) || !known(index, applies) {
+                judged.push((true, None));
+                continue;
+            }
+            let chain = |id: &str| -> Vec<&str> {
+                index
+                    .category_chain(id)
+                    .iter()
+                    .map(|c| c.id.name.as_str())
+                    .collect()
+            };
+            let overlap = |a: &str, b: &str| chain(a).contains(&b) || chain(b).contains(&a);
+            let reachable = applies
+                .iter()
+                .any(|a| covered.iter().any(|c| overlap(&a.name, &c.name)));
+            judged.push((reachable, Some(applies)));
+        }
+        if judged.is_empty() || judged.iter().any(|(reachable, _)| *reachable) {
             continue;
         }
-        let reachable = applies
-            .iter()
-            .any(|a| covered.iter().any(|c| overlap(&a.name, &c.name)));
-        if reachable {
+        let Some((_, Some(applies))) = judged.last() else {
             continue;
-        }
-        let list = |ids: &[Ident]| {
-            ids.iter()
-                .map(|i| format!("`{}`", i.name))
-                .collect::<Vec<_>>()
-                .join(", ")
         };
         let mut diagnostic = Diagnostic::new(
             Code::CreditOutsideScope,

@@ -9,7 +9,7 @@ use serde::Serialize;
 use super::{Exit, Format, assessment_date, color_stderr, load, usage_error};
 use crate::compile_sources;
 use crate::diag::render_human;
-use crate::eval::{Outcome, Program, render_explanation, select_scheme};
+use crate::eval::{Outcome, Program, render_explanation};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -179,29 +179,29 @@ pub fn run(args: &Args) -> Exit {
         Ok(rules) => rules,
         Err(exit) => return exit,
     };
-    let index = match select_scheme(&rules, &args.scheme, as_of) {
-        Ok(i) => i,
-        Err(message) => return usage_error(&message),
+    let selection = match rules.select(&args.scheme, as_of) {
+        Ok(s) => s,
+        Err(e) => return usage_error(&e.to_string()),
     };
-    let program = match Program::new(&rules, index, as_of) {
+    let program = match Program::new(&rules, selection.index, as_of) {
         Ok(p) => p,
         Err(e) => {
             eprintln!("error: the rule set cannot be evaluated: {e}");
             return Exit::Failure;
         }
     };
-    if !args.scheme.contains('@')
-        && rules
-            .schemes
-            .iter()
-            .filter(|s| s.id == program.scheme.id)
-            .count()
-            > 1
+    // Say which version an unpinned id means when it is a choice, or when the
+    // version chosen is not in force on the date.
+    let worth_saying = selection.versions > 1
+        || !matches!(
+            selection.picked,
+            None | Some(crate::resolve::Picked::InForce | crate::resolve::Picked::Undated)
+        );
+    if worth_saying
+        && let Some(text) = crate::rules::describe(&selection, &rules, &args.scheme, as_of)
     {
         eprintln!(
-            "note: `{}` means `{}` on {as_of}: the version in force then (pin one with `--scheme {}`)",
-            args.scheme,
-            program.scheme.key(),
+            "note: {text} (pin one with `--scheme {}`)",
             program.scheme.key()
         );
     }

@@ -267,11 +267,7 @@ pub fn diff_versions(rules: &RuleSet, from: &Scheme, to: &Scheme) -> Diff {
         )
     };
     let crediting = |s: &Scheme| -> Vec<&Recognition> {
-        rules
-            .recognitions
-            .iter()
-            .filter(|r| r.to.scheme == s.id && r.to.version == s.version)
-            .collect()
+        rules.recognitions.iter().filter(|r| r.targets(s)).collect()
     };
     let (ra, rb) = (crediting(from), crediting(to));
     // Recognitions of two versions are matched by what they recognise when

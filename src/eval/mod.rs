@@ -55,62 +55,16 @@ impl std::fmt::Display for EvalError {
 impl std::error::Error for EvalError {}
 
 /// Finds a scheme version in the rule set: `id@version`, or `id` for the
-/// version in force on `as_of` (the latest effective date not after
-/// `as_of`, drafts last; the latest version when none is in force yet).
+/// version [`crate::rules::RuleSet::select`] binds it to on `as_of`.
 pub fn select_scheme(
     rules: &crate::rules::RuleSet,
     wanted: &str,
     as_of: Date,
 ) -> Result<usize, String> {
-    let (id, version) = match wanted.split_once('@') {
-        Some((id, v)) => (id, Some(v)),
-        None => (wanted, None),
-    };
-    let candidates: Vec<(usize, &crate::rules::Scheme)> = rules
-        .schemes
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.id == id)
-        .collect();
-    if candidates.is_empty() {
-        let ids: Vec<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
-        let hint = crate::diag::suggest(id, ids.iter().copied())
-            .map(|s| format!("; did you mean `{s}`?"))
-            .unwrap_or_else(|| format!("; the rule set has {}", ids.join(", ")));
-        return Err(format!("no scheme `{id}` in the rule set{hint}"));
-    }
-    if let Some(version) = version {
-        return candidates
-            .iter()
-            .find(|(_, s)| s.version == version)
-            .map(|(i, _)| *i)
-            .ok_or_else(|| {
-                let versions: Vec<String> = candidates
-                    .iter()
-                    .map(|(_, s)| format!("`{}`", s.key()))
-                    .collect();
-                format!(
-                    "no version `{version}` of `{id}`; the rule set has {}",
-                    versions.join(", ")
-                )
-            });
-    }
-    let in_force = candidates
-        .iter()
-        .filter(|(_, s)| s.status != Some(crate::rules::SchemeStatus::Draft))
-        .filter_map(|(i, s)| {
-            let effective = s.effective.as_deref().and_then(parse_date)?;
-            (effective <= as_of).then_some((effective, *i))
-        })
-        .max();
-    // Schemes are sorted by natural version order, so the last is the latest.
-    match in_force {
-        Some((_, i)) => Ok(i),
-        None => candidates
-            .last()
-            .map(|(i, _)| *i)
-            .ok_or_else(|| format!("no scheme `{id}`")),
-    }
+    rules
+        .select(wanted, as_of)
+        .map(|s| s.index)
+        .map_err(|e| e.to_string())
 }
 
 impl<'r> Program<'r> {

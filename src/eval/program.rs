@@ -261,14 +261,7 @@ fn collect_strings<'r>(condition: &'r Condition, out: &mut Vec<&'r str>, depth: 
     }
 }
 
-pub fn parse_date(s: &str) -> Option<Date> {
-    let mut parts = s.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
-}
+pub use crate::rules::parse_date;
 
 fn optional_date(s: &Option<String>, what: &str) -> Result<Option<Date>, RuleSetError> {
     match s {
@@ -462,8 +455,7 @@ impl<'r> Program<'r> {
             below_groups = level.at_least_all.iter().collect();
         }
         for recognition in &rules.recognitions {
-            let in_effect = recognition.to.scheme == scheme.id
-                && recognition.to.version == scheme.version
+            let in_effect = recognition.targets(scheme)
                 && recognition.credit != Credit::None
                 && recognition.status != RecognitionStatus::Proposed
                 && in_window(
@@ -474,16 +466,30 @@ impl<'r> Program<'r> {
             if !in_effect {
                 continue;
             }
+            // An unpinned recognition credits, of the criteria and categories
+            // it names, those this version has; a pinned one names only those.
+            let pinned = recognition.to.version.is_some();
             let credits = recognition
                 .credits
                 .iter()
+                .filter(|id| pinned || criterion_index.contains_key(id.as_str()))
                 .map(lookup)
                 .collect::<Result<_, _>>()?;
             let condition = match &recognition.condition {
                 Some(c) => Some(program.compile(c, 0)?),
                 None => None,
             };
-            let applies = program.coverage(&recognition.applies_to, &parents, || {
+            let applies_to = match &recognition.applies_to {
+                AppliesTo::Categories { ids } if !pinned => AppliesTo::Categories {
+                    ids: ids
+                        .iter()
+                        .filter(|id| program.category_by_name.contains_key(id.as_str()))
+                        .cloned()
+                        .collect(),
+                },
+                other => other.clone(),
+            };
+            let applies = program.coverage(&applies_to, &parents, || {
                 format!("recognition `{}`", recognition.id)
             })?;
             program.recognitions.push(CompiledRecognition {

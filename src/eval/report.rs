@@ -11,6 +11,9 @@ use serde::{Serialize, Serializer};
 pub struct SchemeName<'r> {
     pub id: &'r str,
     pub version: &'r str,
+    /// The scheme version's `effective` date (not written: it serves the
+    /// human explanation of why a product is not in scope yet).
+    pub effective: Option<&'r str>,
 }
 
 impl std::fmt::Display for SchemeName<'_> {
@@ -200,6 +203,23 @@ pub struct Outcome<'r> {
     pub criteria: Option<Vec<CriterionResult<'r>>>,
 }
 
+/// Why a product that is not excluded is not in scope on the date: the
+/// scheme version, or else its category (or a parent), takes effect later.
+fn not_in_scope_yet(outcome: &Outcome<'_>) -> String {
+    let starts = outcome
+        .scheme
+        .effective
+        .filter(|e| crate::rules::parse_date(e).is_some_and(|d| d > outcome.as_of));
+    match starts {
+        Some(date) => format!(
+            " — not in scope yet: `{}` takes effect on {date} (judged as if it applied)",
+            outcome.scheme
+        ),
+        None => " — not in scope yet: the category takes effect later (judged as if it applied)"
+            .to_string(),
+    }
+}
+
 fn level_name(rank: Option<i64>, titles: &BTreeMap<i64, String>) -> String {
     match rank {
         None => "none".to_string(),
@@ -264,9 +284,9 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
         outcome.scheme,
         outcome.as_of,
         if outcome.in_scope {
-            ""
+            String::new()
         } else {
-            " — category not yet in scope"
+            not_in_scope_yet(outcome)
         }
     );
     let _ = writeln!(

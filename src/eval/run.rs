@@ -181,7 +181,11 @@ impl CompiledRecognition<'_> {
             let Some((scheme, version, what)) = split_holding(h) else {
                 return false;
             };
-            if scheme != from.scheme || version.is_some_and(|v| v != from.version) {
+            if scheme != from.scheme
+                || version
+                    .zip(from.version.as_deref())
+                    .is_some_and(|(held, named)| held != named)
+            {
                 return false;
             }
             match (&from.level, &from.criterion) {
@@ -542,6 +546,7 @@ impl<'r> Program<'r> {
             line: None,
             id: record.id.to_string(),
             scheme: super::report::SchemeName {
+                effective: self.scheme.effective.as_deref(),
                 id: &self.scheme.id,
                 version: &self.scheme.version,
             },

@@ -606,7 +606,7 @@ fn plan_scheme(
         .rules
         .recognitions
         .iter()
-        .filter(|r| r.to.scheme == scheme.id && r.to.version == scheme.version)
+        .filter(|r| r.targets(scheme))
     {
         let relevant = record
             .holds
@@ -671,8 +671,20 @@ fn link_recognitions(rules: &RuleSet, schemes: &mut [SchemePlan]) {
     let planned: BTreeSet<String> = schemes.iter().map(|s| s.scheme.clone()).collect();
     let mut links: Vec<(String, String, String)> = Vec::new(); // (to scheme, to criterion, served "scheme:criterion")
     for r in &rules.recognitions {
-        let from_key = format!("{}@{}", r.from.scheme, r.from.version);
-        let to_key = format!("{}@{}", r.to.scheme, r.to.version);
+        // A pinned side names one planned version; an unpinned side, the
+        // planned version of its scheme (plans pick one version per scheme).
+        let planned_key = |scheme: &str, version: &Option<String>| -> String {
+            match version {
+                Some(v) => format!("{scheme}@{v}"),
+                None => planned
+                    .iter()
+                    .find(|k| k.split_once('@').is_some_and(|(id, _)| id == scheme))
+                    .cloned()
+                    .unwrap_or_else(|| scheme.to_string()),
+            }
+        };
+        let from_key = planned_key(&r.from.scheme, &r.from.version);
+        let to_key = planned_key(&r.to.scheme, &r.to.version);
         let credits_this_way = matches!(
             r.relationship,
             Relationship::Equal | Relationship::SupersetOf

@@ -13,7 +13,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::span::Span;
 
 pub use test_items::ResolvedTest;
-pub use version::compare_versions;
+pub use version::{Picked, VersionInfo, compare_versions, pick_version};
 
 /// A scheme version's key: `(id, version)`.
 pub type SchemeKey = (String, String);
@@ -62,8 +62,17 @@ pub struct CategoryEntry<'a> {
 #[derive(Debug)]
 pub struct ResolvedRecognition<'a> {
     pub recognition: &'a Recognition,
-    pub from: Option<SchemeKey>,
-    pub to: Option<SchemeKey>,
+    pub from: Option<SchemeBinding>,
+    pub to: Option<SchemeBinding>,
+}
+
+/// A scheme reference bound to a scheme id, pinned to one version or not.
+/// An unpinned `to` means the version in force on the assessment date
+/// ([`pick_version`]); an unpinned `from` accepts a holding of any version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemeBinding {
+    pub id: String,
+    pub version: Option<String>,
 }
 
 impl<'a> SchemeIndex<'a> {
@@ -523,7 +532,7 @@ pub fn facts_read(expr: &Expr) -> Vec<&Ident> {
     out
 }
 
-impl Model<'_> {
+impl<'a> Model<'a> {
     /// The versions of scheme `id` in the compilation, oldest first.
     pub fn versions(&self, id: &str) -> Vec<&str> {
         let mut versions: Vec<&str> = self
@@ -536,7 +545,41 @@ impl Model<'_> {
         versions
     }
 
-    /// Binds `id` or `id@version`; an unpinned id means the latest version.
+    /// Binds a recognition's scheme reference without choosing a version
+    /// for an unpinned one, with the versions it may mean (oldest first).
+    pub fn bind_scheme_ref(
+        &self,
+        reference: &SchemeRef,
+        diagnostics: &mut Diagnostics,
+    ) -> Option<(SchemeBinding, Vec<&SchemeIndex<'a>>)> {
+        let key = self.resolve_scheme_ref(reference, diagnostics)?;
+        let binding = SchemeBinding {
+            id: key.0.clone(),
+            version: reference.version.as_ref().map(|_| key.1.clone()),
+        };
+        let indices = self.bound_indices(&binding);
+        Some((binding, indices))
+    }
+
+    /// The versions a binding may mean, oldest first: the pinned one, or
+    /// every version of the scheme.
+    pub fn bound_indices(&self, binding: &SchemeBinding) -> Vec<&SchemeIndex<'a>> {
+        match &binding.version {
+            Some(version) => self
+                .schemes
+                .get(&(binding.id.clone(), version.clone()))
+                .into_iter()
+                .collect(),
+            None => self
+                .versions(&binding.id)
+                .into_iter()
+                .filter_map(|v| self.schemes.get(&(binding.id.clone(), v.to_string())))
+                .collect(),
+        }
+    }
+
+    /// Binds `id` or `id@version`, checking that it exists; an unpinned id
+    /// gives the latest version (what callers that need one version check against).
     pub fn resolve_scheme_ref(
         &self,
         reference: &SchemeRef,
@@ -611,44 +654,80 @@ impl Model<'_> {
     }
 }
 
+/// For a member a recognition names in a scheme it binds: `None` when some
+/// version the binding may mean has the member (an unpinned reference names
+/// every version of the scheme), else the latest of those versions, with its
+/// name, to report the unknown member against.
+fn unless_any<'m, 'a>(
+    binding: &SchemeBinding,
+    indices: &[&'m SchemeIndex<'a>],
+    known: impl Fn(&SchemeIndex<'a>) -> bool,
+) -> Option<(String, &'m SchemeIndex<'a>)> {
+    if indices.iter().any(|i| known(i)) {
+        return None;
+    }
+    let index = indices.last()?;
+    let name = match &binding.version {
+        Some(version) => format!("{}@{version}", binding.id),
+        // Unpinned: no version has it, and the suggestions come from the latest.
+        None => binding.id.clone(),
+    };
+    Some((name, index))
+}
+
 fn resolve_recognition<'a>(
     model: &Model<'a>,
     recognition: &'a Recognition,
     diagnostics: &mut Diagnostics,
 ) -> ResolvedRecognition<'a> {
     let from = recognition.from.as_ref().and_then(|from| {
-        let key = model.resolve_scheme_ref(&from.scheme, diagnostics)?;
-        let index = model.schemes.get(&key)?;
-        let name = format!("{}@{}", key.0, key.1);
+        let (binding, indices) = model.bind_scheme_ref(&from.scheme, diagnostics)?;
         match &from.target {
-            FromTarget::Level(rank) => check_level_ref(index, rank, &name, diagnostics),
+            FromTarget::Level(rank) => {
+                let known =
+                    |i: &SchemeIndex<'_>| rank.value.is_none_or(|v| i.levels.contains_key(&v));
+                if let Some((name, index)) = unless_any(&binding, &indices, known) {
+                    check_level_ref(index, rank, &name, diagnostics);
+                }
+            }
             FromTarget::Criterion(id) => {
-                check_criterion_ref(index, id, &name, &BTreeSet::new(), diagnostics)
+                let known = |i: &SchemeIndex<'_>| i.criteria.contains_key(id.name.as_str());
+                if let Some((name, index)) = unless_any(&binding, &indices, known) {
+                    check_criterion_ref(index, id, &name, &BTreeSet::new(), diagnostics);
+                }
             }
         }
-        Some(key)
+        Some(binding)
     });
     let to = recognition.to.as_ref().and_then(|to| {
-        let key = model.resolve_scheme_ref(to, diagnostics)?;
-        if let Some(index) = model.schemes.get(&key) {
-            let name = format!("{}@{}", key.0, key.1);
-            let listed: BTreeSet<&str> = recognition
-                .credits
-                .iter()
-                .map(|i| i.name.as_str())
-                .collect();
-            for id in &recognition.credits {
+        let (binding, indices) = model.bind_scheme_ref(to, diagnostics)?;
+        let listed: BTreeSet<&str> = recognition
+            .credits
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect();
+        for id in &recognition.credits {
+            let known = |i: &SchemeIndex<'_>| i.criteria.contains_key(id.name.as_str());
+            if let Some((name, index)) = unless_any(&binding, &indices, known) {
                 check_criterion_ref(index, id, &name, &listed, diagnostics);
             }
-            check_applies_to(
-                index,
-                recognition.applies_to.as_ref(),
-                &name,
-                "in the `to` scheme, whose categories `applies_to` names",
-                diagnostics,
-            );
         }
-        Some(key)
+        if let Some(AppliesTo::Categories(ids)) = recognition.applies_to.as_ref() {
+            for id in ids {
+                let known = |i: &SchemeIndex<'_>| i.categories.contains_key(id.name.as_str());
+                if let Some((name, index)) = unless_any(&binding, &indices, known) {
+                    let one = AppliesTo::Categories(vec![id.clone()]);
+                    check_applies_to(
+                        index,
+                        Some(&one),
+                        &name,
+                        "in the `to` scheme, whose categories `applies_to` names",
+                        diagnostics,
+                    );
+                }
+            }
+        }
+        Some(binding)
     });
     if let Some(condition) = &recognition.condition {
         resolve_facts(model, condition, diagnostics);

@@ -5,8 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    Model, SchemeKey, check_category_ref, check_criterion_ref, check_fact_ref, check_level_ref,
-    compare_versions, duplicate,
+    Model, SchemeIndex, SchemeKey, VersionInfo, check_category_ref, check_criterion_ref,
+    check_fact_ref, check_level_ref, duplicate, pick_version,
 };
 use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics};
@@ -116,19 +116,20 @@ fn resolve_test<'a>(
 }
 
 impl Model<'_> {
-    /// The version of scheme `id` in force on `date`: not a draft, the latest
-    /// effective date not after `date` (as `labelc eval --scheme id` picks it).
+    /// The version an unpinned reference to scheme `id` means on `date`
+    /// ([`pick_version`], as `labelc eval --scheme id` picks it).
     pub fn version_in_force(&self, id: &str, date: jiff::civil::Date) -> Option<SchemeKey> {
-        self.schemes
+        let keys: Vec<(&SchemeKey, &SchemeIndex<'_>)> =
+            self.schemes.iter().filter(|((i, _), _)| i == id).collect();
+        let infos: Vec<VersionInfo<'_>> = keys
             .iter()
-            .filter(|((i, _), index)| {
-                i == id && index.scheme.status.map(|s| s.value) != Some(SchemeStatus::Draft)
+            .map(|((_, version), index)| VersionInfo {
+                version,
+                draft: index.scheme.status.map(|s| s.value) == Some(SchemeStatus::Draft),
+                effective: index.scheme.effective.and_then(|d| d.value),
             })
-            .filter_map(|((_, version), index)| {
-                let effective = index.scheme.effective.and_then(|d| d.value)?;
-                (effective <= date).then_some((effective, version))
-            })
-            .max_by(|a, b| a.0.cmp(&b.0).then(compare_versions(a.1, b.1)))
-            .map(|(_, version)| (id.to_string(), version.clone()))
+            .collect();
+        let (at, _) = pick_version(&infos, date)?;
+        keys.get(at).map(|(key, _)| (*key).clone())
     }
 }

@@ -271,15 +271,15 @@ impl Lowerer<'_> {
         resolved: &crate::resolve::ResolvedRecognition<'_>,
     ) -> Option<Recognition> {
         let r = resolved.recognition;
-        let (from_scheme, from_version) = resolved.from.clone()?;
-        let (to_scheme, to_version) = resolved.to.clone()?;
+        let from_binding = resolved.from.clone()?;
+        let to_binding = resolved.to.clone()?;
         let from = r.from.as_ref()?;
         Some(Recognition {
             id: r.id.name.clone(),
             title: text(&r.title),
             from: RecognitionFrom {
-                scheme: from_scheme,
-                version: from_version,
+                scheme: from_binding.id,
+                version: from_binding.version,
                 level: match &from.target {
                     ast::FromTarget::Level(rank) => rank.value,
                     ast::FromTarget::Criterion(_) => None,
@@ -290,8 +290,8 @@ impl Lowerer<'_> {
                 },
             },
             to: SchemeVersion {
-                scheme: to_scheme,
-                version: to_version,
+                scheme: to_binding.id,
+                version: to_binding.version,
             },
             relationship: match r.relationship?.value {
                 ast::Relationship::Equal => Relationship::Equal,

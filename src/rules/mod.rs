@@ -5,11 +5,13 @@
 //! whose fact references are resolved to slots in [`RuleSet::facts`].
 
 mod lower;
+mod select;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lower::lower;
+pub use select::{SelectError, Selection, describe, parse_date};
 
 /// The value of [`RuleSet::format`] this version of labelc writes and reads.
 pub const FORMAT: &str = "labelc.rules/v1";
@@ -300,12 +302,15 @@ pub enum RecognitionStatus {
     Assumed,
 }
 
-/// The scheme version a recognition names, and what of it is held.
+/// The scheme a recognition is held from, and what of it is held.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecognitionFrom {
     pub scheme: String,
-    pub version: String,
+    /// The version the recognition is pinned to; absent when unpinned: a
+    /// holding of any version of the scheme counts.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version: Option<String>,
     /// Holding this level (or a higher one) of the source scheme.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub level: Option<i64>,
@@ -314,11 +319,16 @@ pub struct RecognitionFrom {
     pub criterion: Option<String>,
 }
 
+/// The scheme a recognition credits.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SchemeVersion {
     pub scheme: String,
-    pub version: String,
+    /// The version the recognition is pinned to; absent when unpinned: the
+    /// recognition credits the version in force on the assessment date (the
+    /// version `labelc eval --scheme ID` judges then).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub version: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
