@@ -380,3 +380,54 @@ fn portfolio_evaluates_against_every_scheme_it_names() {
     }
     assert!(judged >= 90, "only {judged} judgements");
 }
+
+/// Judges one product line against the version of `scheme` in force on `as_of`.
+fn judge(scheme: &str, as_of: jiff::civil::Date, line: &str) -> serde_json::Value {
+    let index = labelc::eval::select_scheme(&RULES, scheme, as_of).unwrap();
+    let program = labelc::eval::Program::new(&RULES, index, as_of).unwrap();
+    let outcome = program.evaluate_json_with(line, true).unwrap();
+    serde_json::to_value(&outcome).unwrap()
+}
+
+/// The Cyber Trust Mark's excluded products are out of the programme's scope
+/// (as UK PSTI's excepted products are): an FDA-regulated device with no facts
+/// is not "in scope, reachable 1".
+#[test]
+fn us_ctm_excluded_products_are_out_of_scope() {
+    let as_of = jiff::civil::date(2026, 11, 30);
+    let pump = judge(
+        "us_ctm",
+        as_of,
+        r#"{"id": "infusion-pump", "category": "fda_medical_devices"}"#,
+    );
+    assert_eq!(pump["in_scope"], false, "{pump}");
+    assert!(pump["excluded"].as_str().unwrap().contains("FDA"), "{pump}");
+    assert!(
+        pump["level"].is_null() && pump["reachable"].is_null(),
+        "{pump}"
+    );
+    for criterion in pump["criteria"].as_array().unwrap() {
+        assert_eq!(criterion["outcome"], "not_applicable", "{criterion}");
+    }
+    // Every excluded kind, not only the FDA one; the consumer categories stay in scope.
+    for category in [
+        "nhtsa_motor_vehicles",
+        "wired_devices",
+        "industrial_enterprise_products",
+        "covered_list_equipment",
+        "national_security_listed_entities",
+    ] {
+        let line = format!(r#"{{"id": "p", "category": "{category}"}}"#);
+        assert_eq!(
+            judge("us_ctm", as_of, &line)["in_scope"],
+            false,
+            "{category}"
+        );
+    }
+    let camera = judge(
+        "us_ctm",
+        as_of,
+        r#"{"id": "cam", "category": "home_security_cameras"}"#,
+    );
+    assert_eq!(camera["in_scope"], true, "{camera}");
+}
