@@ -431,3 +431,40 @@ fn us_ctm_excluded_products_are_out_of_scope() {
     );
     assert_eq!(camera["in_scope"], true, "{camera}");
 }
+
+/// The Finnish label is a legacy label: holding CLS Level 3 or 4 today does not
+/// make a product meet it, because no recognition stands for Traficom's grant
+/// (FI-P.2); a product Traficom labelled does.
+#[test]
+fn cls_does_not_make_a_product_hold_the_legacy_finnish_label() {
+    let as_of = jiff::civil::date(2026, 11, 30);
+    for level in [3, 4] {
+        let line =
+            format!(r#"{{"id": "cam", "category": "consumer_iot", "holds": ["sg_cls:{level}"]}}"#);
+        let cam = judge("fi_traficom", as_of, &line);
+        assert!(cam["level"].is_null(), "CLS {level}: {cam}");
+        let grant = cam["criteria"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "FI-P.2")
+            .unwrap();
+        assert_eq!(grant["outcome"], "unknown", "{grant}");
+    }
+    let labelled = judge(
+        "fi_traficom",
+        as_of,
+        r#"{"id": "cam", "category": "consumer_iot", "holds": ["sg_cls:3"], "facts": {"fi.label_granted": true}}"#,
+    );
+    assert_eq!(labelled["level"], 1, "{labelled}");
+    let recognition = RULES
+        .recognitions
+        .iter()
+        .find(|r| r.id == "sg-cls--fi-traficom")
+        .unwrap();
+    assert!(
+        !recognition.credits.iter().any(|c| c == "FI-P.2"),
+        "{:?}",
+        recognition.credits
+    );
+}
