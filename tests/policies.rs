@@ -468,3 +468,37 @@ fn cls_does_not_make_a_product_hold_the_legacy_finnish_label() {
         recognition.credits
     );
 }
+
+/// User-facing text (comments, titles, pending reasons, the examples'
+/// README) cites the published sources, never a file the user does not have:
+/// no path into the authors' workspace, no "schemes.md section N", no "the
+/// reference" standing for that file, no machine path.
+#[test]
+fn policies_cite_published_sources_not_workspace_files() {
+    let forbidden = [
+        "shared/",
+        "schemes.md",
+        "../",
+        "/work/",
+        "/tmp/",
+        "/home/",
+        "design.md",
+        "the reference",
+    ];
+    let mut files = collect_policy_files(&[common::root().join("policies")]).unwrap();
+    files.push(common::root().join("policies/examples/README.md"));
+    let mut found = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            let lower = line.to_lowercase();
+            for needle in forbidden {
+                if lower.contains(needle) {
+                    found.push(format!("{}:{}: {needle}: {line}", file.display(), n + 1));
+                }
+            }
+        }
+    }
+    assert!(files.len() > 30, "{} files", files.len());
+    assert!(found.is_empty(), "{}", found.join("\n"));
+}
