@@ -502,3 +502,30 @@ fn policies_cite_published_sources_not_workspace_files() {
     assert!(files.len() > 30, "{} files", files.len());
     assert!(found.is_empty(), "{}", found.join("\n"));
 }
+
+/// Items the sources confirm ([C]) are encoded as confirmed, with a condition,
+/// not left pending: the Finnish label's password area (like its sibling
+/// areas) and JC-STAR's botnet and remote-attack goals of ★1 (like the other
+/// two goals).
+#[test]
+fn confirmed_siblings_carry_the_same_status() {
+    for (key, ids) in [
+        ("fi_traficom@2019-11", &["FI-1", "FI-2", "FI-6"][..]),
+        (
+            "jc_star@2025-03",
+            &["JCS-1.1", "JCS-1.2", "JCS-1.3", "JCS-1.4"][..],
+        ),
+    ] {
+        let scheme = scheme(key);
+        for id in ids {
+            let criterion = scheme.criteria.iter().find(|c| c.id == *id).unwrap();
+            assert!(!criterion.status.is_pending(), "{key} {id} is pending");
+            assert!(criterion.condition.is_some(), "{key} {id} has no condition");
+        }
+    }
+    // The launch version of CLS takes effect in its launch month.
+    assert_eq!(
+        scheme("sg_cls@2020-10").effective.as_deref(),
+        Some("2020-10-01")
+    );
+}
