@@ -1,6 +1,8 @@
-//! The reference policies under `policies/`: they check clean, and they hold
-//! the counts the sources fix and every row of the cross-recognition matrix
-//! (../shared/reference/schemes.md 2.2, 2.4, 3.2, 4.2, 5.1, 5.4, 5.5, 5.7).
+//! The reference policies under `policies/`: they check clean, they hold the
+//! counts the published sources fix (CRA Annexes I, III and IV, NIST IR 8425,
+//! CLS and JC-STAR levels, PSTI Schedule 1, ETSI EN 303 645 clause 5) and
+//! every published cross-recognition, and they carry the issue-14
+//! corrections (see docs/policies.md, "Corrections after the audit").
 
 #![allow(
     clippy::unwrap_used,
