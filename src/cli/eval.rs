@@ -6,7 +6,9 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Exit, Format, assessment_date, color_stderr, load, usage_error};
+use super::{
+    Exit, Format, assessment_date, color_stderr, input_error, load, print_err, usage_error,
+};
 use crate::compile_sources;
 use crate::diag::render_human;
 use crate::eval::{Outcome, Program, render_explanation, select_scheme};
@@ -42,25 +44,25 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
         let bytes = std::fs::read(single)
             .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", single.display())))?;
         return serde_json::from_slice(&bytes).map_err(|e| {
-            eprintln!(
-                "error: `{}` is not a labelc rule set: {e}",
+            input_error(&format!(
+                "`{}` is not a labelc rule set: {e}",
                 single.display()
-            );
-            Exit::Failure
+            ))
         });
     }
     let (sources, early) = load(paths).map_err(|m| usage_error(&m))?;
     let (outcome, rules) = compile_sources(&sources, early);
-    eprint!(
-        "{}",
-        render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
-    );
+    print_err(&render_human(
+        &outcome.diagnostics,
+        &sources,
+        color_stderr(),
+        100,
+    ));
     rules.ok_or_else(|| {
-        eprintln!(
-            "error: {} error(s) in the policies; nothing was evaluated",
+        input_error(&format!(
+            "{} error(s) in the policies; nothing was evaluated",
             outcome.error_count()
-        );
-        Exit::Failure
+        ))
     })
 }
 
@@ -181,14 +183,11 @@ pub fn run(args: &Args) -> Exit {
     };
     let index = match select_scheme(&rules, &args.scheme, as_of) {
         Ok(i) => i,
-        Err(message) => return usage_error(&message),
+        Err(message) => return input_error(&message),
     };
     let program = match Program::new(&rules, index, as_of) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: the rule set cannot be evaluated: {e}");
-            return Exit::Failure;
-        }
+        Err(e) => return input_error(&format!("the rule set cannot be evaluated: {e}")),
     };
     if !args.scheme.contains('@')
         && rules
@@ -198,12 +197,12 @@ pub fn run(args: &Args) -> Exit {
             .count()
             > 1
     {
-        eprintln!(
-            "note: `{}` means `{}` on {as_of}: the version in force then (pin one with `--scheme {}`)",
+        print_err(&format!(
+            "note: `{}` means `{}` on {as_of}: the version in force then (pin one with `--scheme {}`)\n",
             args.scheme,
             program.scheme.key(),
             program.scheme.key()
-        );
+        ));
     }
     let input: Box<dyn Read> = if args.facts.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
@@ -229,11 +228,17 @@ pub fn run(args: &Args) -> Exit {
         products: 0,
         errors: 0,
     };
-    match stream(&mut input, &mut run) {
+    let streamed = stream(&mut input, &mut run).and_then(|lines| {
+        run.out.flush()?;
+        Ok(lines)
+    });
+    let judged = if run.errors > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    };
+    match streamed {
         Ok(lines) => {
-            if run.out.flush().is_err() {
-                return Exit::Usage;
-            }
             if lines {
                 let levels: Vec<String> = run
                     .counts
@@ -245,8 +250,8 @@ pub fn run(args: &Args) -> Exit {
                         )
                     })
                     .collect();
-                eprintln!(
-                    "{} products against {} as of {as_of}: {}; {} error(s)",
+                print_err(&format!(
+                    "{} products against {} as of {as_of}: {}; {} error(s)\n",
                     run.products,
                     program.scheme.key(),
                     if levels.is_empty() {
@@ -255,15 +260,12 @@ pub fn run(args: &Args) -> Exit {
                         levels.join(", ")
                     },
                     run.errors
-                );
+                ));
             }
-            if run.errors > 0 {
-                Exit::Failure
-            } else {
-                Exit::Success
-            }
+            judged
         }
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        // The reader of standard output has gone: stop reading products, quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => judged,
         Err(e) => usage_error(&format!("cannot read or write: {e}")),
     }
 }

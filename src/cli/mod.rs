@@ -1,5 +1,12 @@
 //! The command line: one file per subcommand, each an `Args` struct and a
 //! `run` function returning an [`Exit`] code.
+//!
+//! Every subcommand writes through [`print_out`] and [`print_err`] (never
+//! `print!` or `eprint!`, which panic when the reader of a pipe has gone), so
+//! a closed standard output or error ends the run quietly.
+
+// `print!` and friends panic on a closed pipe: write through `print_out` / `print_err`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
 pub mod compile;
@@ -10,7 +17,7 @@ pub mod plan;
 pub mod schema;
 pub mod test;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -18,22 +25,37 @@ use clap::{Parser, Subcommand};
 use crate::diag::Diagnostic;
 use crate::source::{SourceMap, collect_policy_files};
 
-/// Exit codes shared by every subcommand.
+/// Exit codes shared by every subcommand; [`exit_codes!`] is their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success (warnings allowed).
     Success = 0,
-    /// 1: the input has errors, or the check asked for failed.
+    /// 1: the input has errors (policies, products, an unknown scheme,
+    /// category or level named on the command line), or a check asked for failed.
     Failure = 1,
     /// 2: usage error or I/O failure.
     Usage = 2,
 }
 
-const EXIT_CODES: &str = "\
-Exit status:
+/// The exit-status contract, the same for every subcommand: appended to each
+/// one's `--help` (with `concat!` where a subcommand has more to say).
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit status (the same for every subcommand):
   0  success (warnings allowed)
-  1  the input has errors, or the check asked for failed
-  2  usage error or I/O failure (a missing file, an unreadable directory)";
+  1  the input has errors: policies with errors, a scheme, category or level named
+     on the command line that the rule set lacks, products that cannot be judged;
+     or a check asked for failed (--deny-warnings, fmt --check, diff --fail-on,
+     a failing test, test --min-coverage)
+  2  usage error (a bad flag or value) or I/O failure (a missing or unreadable file)
+A closed standard output or error (`labelc ... | head`) is not an error: labelc
+stops writing to it and exits with the status above for what it did."
+    };
+}
+pub(crate) use exit_codes;
+
+const EXIT_CODES: &str = exit_codes!();
 
 #[derive(Debug, Parser)]
 #[command(
@@ -71,9 +93,7 @@ pub enum Command {
     /// Compare two rule versions by meaning: every change keyed by id and
     /// classified (tightening, loosening, mixed, neutral); with products, who
     /// changes level. Exit 1 when `--fail-on` matches.
-    #[command(
-        after_help = "Exit status:\n  0  the diff was computed (whatever it contains)\n  1  --fail-on matched a change\n  2  usage error, I/O failure or input with errors"
-    )]
+    #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
@@ -189,6 +209,38 @@ pub fn assessment_date(text: Option<&str>) -> Result<jiff::civil::Date, Exit> {
 
 /// Prints a usage or I/O error and returns exit 2.
 pub fn usage_error(message: &str) -> Exit {
-    eprintln!("error: {message}");
+    print_err(&format!("error: {message}\n"));
     Exit::Usage
+}
+
+/// Prints an error in the input and returns exit 1.
+pub fn input_error(message: &str) -> Exit {
+    print_err(&format!("error: {message}\n"));
+    Exit::Failure
+}
+
+/// Writes `text` to standard output. A closed pipe (the reader stopped, as
+/// `head` does) is not an error: the text is dropped, as is everything
+/// written after it. Any other failure is an I/O error: `Err(Exit::Usage)`,
+/// with the message printed.
+pub fn print_out(text: &str) -> Result<(), Exit> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(usage_error(&format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+/// Writes `text` to standard error, ignoring failures: a closed or broken
+/// stderr has nobody left to tell.
+pub fn print_err(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
 }
