@@ -743,3 +743,70 @@ fn a_closed_stderr_ends_every_subcommand_quietly() {
     assert_eq!(status, Some(0));
     assert_eq!(stdout.lines().count(), 2000);
 }
+
+#[test]
+fn the_rule_set_is_the_same_wherever_labelc_runs() {
+    let absolute = root().join("policies");
+    let run = |dir: &std::path::Path, path: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_labelc"))
+            .args(["compile", path])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{path}: {}", text(&out.stderr));
+        out.stdout
+    };
+    let reference = run(root(), "policies");
+    for (dir, path) in [
+        (root().to_path_buf(), "./policies"),
+        (root().to_path_buf(), "policies/"),
+        (root().to_path_buf(), absolute.to_str().unwrap()),
+        (absolute.clone(), "."),
+        (root().join("tests"), "../policies"),
+        (std::env::temp_dir(), absolute.to_str().unwrap()),
+    ] {
+        // Byte-identical: `digest`, `sources[].path` and every `location.file`.
+        assert!(
+            run(&dir, path) == reference,
+            "`labelc compile {path}` in {} differs from `labelc compile policies`",
+            dir.display()
+        );
+    }
+    let rules: serde_json::Value = serde_json::from_slice(&reference).unwrap();
+    let paths: Vec<&str> = rules["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    // Relative to the directory given, `/`-separated.
+    assert!(paths.contains(&"ccl/ccl-2026-04.policy"), "{paths:?}");
+    let ccl = rules["schemes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ccl" && s["version"] == "2026-04")
+        .unwrap();
+    assert_eq!(
+        ccl["criteria"][0]["location"]["file"],
+        "ccl/ccl-2026-04.policy"
+    );
+    // A file given by itself is recorded by its name.
+    let file = root().join("tests/fixtures/ok/minimal.policy");
+    let one = run(root(), "tests/fixtures/ok/minimal.policy");
+    assert_eq!(one, run(&std::env::temp_dir(), file.to_str().unwrap()));
+    let one: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(one["sources"][0]["path"], "minimal.policy");
+    // Diagnostics keep the path as typed: they are for the person who typed it.
+    let out = labelc(&[
+        "check",
+        "--format",
+        "json",
+        "./tests/fixtures/check/unused_fact.policy",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"][0]["file"],
+        "./tests/fixtures/check/unused_fact.policy"
+    );
+}

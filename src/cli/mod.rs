@@ -23,7 +23,7 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostic;
-use crate::source::{SourceMap, collect_policy_files};
+use crate::source::{SourceMap, collect_policy_files, recorded_path};
 
 /// Exit codes shared by every subcommand; [`exit_codes!`] is their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -128,6 +128,8 @@ pub enum Format {
 /// Reads the given paths (files, directories of `*.policy`, `-` for stdin)
 /// into a source map. I/O problems are returned as a message (exit 2);
 /// files that are not UTF-8 or too large come back as diagnostics.
+/// Diagnostics name each file as given; the rule set records its path
+/// relative to the argument that named it ([`recorded_path`]).
 pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
     let mut sources = SourceMap::new();
     let mut early = Vec::new();
@@ -157,7 +159,8 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
         for file in files {
             let bytes = std::fs::read(&file)
                 .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-            let (_, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            let (id, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            sources.set_path(id, recorded_path(path, &file));
             early.extend(diag);
         }
     }
