@@ -810,3 +810,72 @@ fn the_rule_set_is_the_same_wherever_labelc_runs() {
         "./tests/fixtures/check/unused_fact.policy"
     );
 }
+
+/// The `--format` values listed by `labelc SUB --help`, as (value, description).
+fn format_values(sub: &str) -> Vec<(String, String)> {
+    let out = labelc(&[sub, "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    let start = help.find("--format <FORMAT>").expect("a --format option");
+    help[start..]
+        .lines()
+        .skip_while(|l| !l.contains("Possible values:"))
+        .skip(1)
+        .take_while(|l| !l.contains("[default:"))
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(v, d)| (v.to_string(), d.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn help_says_where_each_format_writes() {
+    for (sub, expected) in [
+        ("check", &["human", "json", "sarif"][..]),
+        ("eval", &["human", "json"]),
+        ("plan", &["markdown", "json"]),
+        ("diff", &["human", "json"]),
+        ("test", &["human", "json"]),
+    ] {
+        let values = format_values(sub);
+        let names: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(names, expected, "{sub}");
+        for (value, description) in &values {
+            assert!(
+                description.contains("stdout"),
+                "`{sub} --format {value}` does not say where it writes: {description}"
+            );
+        }
+    }
+    // `eval --format json` writes JSON Lines, one object per product, not one document.
+    let eval = format_values("eval");
+    let json = &eval.iter().find(|(v, _)| v == "json").unwrap().1;
+    assert!(json.contains("JSON Lines"), "{json}");
+    assert!(!json.contains("document"), "{json}");
+    // And it does: one line per product, each a JSON object.
+    let out = labelc(&[
+        "eval",
+        "tests/fixtures/eval/rules.policy",
+        "--scheme",
+        "demo",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+        "--facts",
+        "tests/fixtures/eval/products.jsonl",
+    ]);
+    let stdout = text(&out.stdout);
+    let products = std::fs::read_to_string(root().join("tests/fixtures/eval/products.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(stdout.lines().count(), products, "{stdout}");
+    for line in stdout.lines() {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line)
+                .unwrap()
+                .is_object()
+        );
+    }
+}

@@ -6,9 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{
-    Exit, Format, assessment_date, color_stderr, input_error, load, print_err, usage_error,
-};
+use super::{Exit, assessment_date, color_stderr, input_error, load, print_err, usage_error};
 use crate::compile_sources;
 use crate::diag::render_human;
 use crate::eval::{Outcome, Program, render_explanation, select_scheme};
@@ -31,9 +29,20 @@ pub struct Args {
     /// A short report per product, and (in JSON) every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
-    /// How to print results: one line or report per product (human), or one JSON object per line (json).
+    /// How to write the results; either way diagnostics and (for JSON Lines
+    /// input) a summary go to stderr, and a line that cannot be judged gets
+    /// an error in its place
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Output format of `labelc eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per product on stdout (a short report each with `--explain`).
+    Human,
+    /// JSON Lines on stdout: one JSON object per product, in input order.
+    Json,
 }
 
 /// Loads a rule set: a compiled JSON file, or policy sources compiled now.

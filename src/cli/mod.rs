@@ -79,7 +79,7 @@ pub enum Command {
     /// written when the input has errors.
     #[command(after_help = EXIT_CODES)]
     Compile(compile::Args),
-    /// Print the JSON Schema of the compiled rule set.
+    /// Print the JSON Schema of the compiled rule set on stdout.
     #[command(after_help = EXIT_CODES)]
     Schema(schema::Args),
     /// Judge products (JSON, or JSON Lines) against a scheme: the level each
@@ -116,12 +116,12 @@ pub fn run(cli: Cli) -> Exit {
     }
 }
 
-/// Output format for diagnostics and summaries.
+/// Output format of a subcommand's result (`diff`, `test`; `eval` has its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Rendered for a person (stderr: diagnostics, stdout: summary).
+    /// A report for a person, on stdout (diagnostics on stderr).
     Human,
-    /// One JSON document on stdout.
+    /// One JSON document on stdout (diagnostics on stderr).
     Json,
 }
 

@@ -8,9 +8,9 @@ use crate::plan::{Request, plan, render_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
-    /// Headings, checklists and tables, for a person or a pull request.
+    /// Markdown on stdout: headings, checklists and tables, for a person or a pull request.
     Markdown,
-    /// The plan as JSON (schema: `labelc schema --plan`).
+    /// The plan as one JSON document on stdout (schema: `labelc schema --plan`).
     Json,
 }
 
