@@ -489,35 +489,6 @@ fn every_subcommand_follows_one_exit_contract() {
 }
 
 #[test]
-fn diff_with_products_that_cannot_be_judged_exits_1() {
-    let dir = scratch("diff-bad-products");
-    let products = dir.join("products.jsonl");
-    std::fs::write(
-        &products,
-        "{\"id\":\"x\",\"category\":{\"ccl\":\"no_such_category\"}}\n",
-    )
-    .unwrap();
-    let out = labelc(&[
-        "diff",
-        "policies/",
-        "--from",
-        "ccl@2025-11-draft",
-        "--to",
-        "ccl@2026-04",
-        "--as-of",
-        "2026-11-25",
-        "--products",
-        products.to_str().unwrap(),
-    ]);
-    assert!(
-        text(&out.stdout).contains("no_such_category"),
-        "the line is reported: {}",
-        text(&out.stdout)
-    );
-    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
-}
-
-#[test]
 fn every_subcommand_help_states_the_same_exit_contract() {
     let contract = text(&labelc(&["--help"]).stdout);
     let start = contract
