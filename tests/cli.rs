@@ -850,3 +850,80 @@ fn help_says_where_each_format_writes() {
         );
     }
 }
+
+#[test]
+fn partial_credit_is_reported_alike_in_human_and_json_and_never_on_a_criterion_that_does_not_apply()
+{
+    let dir = scratch("partial-credit");
+    let mut policy =
+        std::fs::read_to_string(root().join("tests/fixtures/eval/rules.policy")).unwrap();
+    // `CAM` applies to cameras only: for a product of the parent category it does not apply.
+    policy.push_str(
+        "\nrecognition other--demo-partial {\n  from other@1 level 1\n  to demo@1\n  \
+         relationship intersects_with\n  credit partial\n  status official\n  credits CAM, AND\n}\n",
+    );
+    let policy_path = dir.join("rules.policy");
+    std::fs::write(&policy_path, policy).unwrap();
+    let product = dir.join("product.json");
+    std::fs::write(
+        &product,
+        r#"{"id":"dev","category":"devices","holds":["other:1"],"facts":{"a":true,"b":false}}"#,
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = labelc(&[
+            "eval",
+            policy_path.to_str().unwrap(),
+            "--scheme",
+            "demo",
+            "--as-of",
+            "2026-11-25",
+            "--explain",
+            "--format",
+            format,
+            "--facts",
+            product.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let criteria = json["criteria"].as_array().unwrap();
+    let by_id = |id: &str| criteria.iter().find(|c| c["id"] == id).unwrap();
+    assert_eq!(by_id("CAM")["outcome"], "not_applicable");
+    assert_eq!(by_id("AND")["outcome"], "fail");
+    // The pairs (criterion, outcome, recognition) JSON reports...
+    let mut from_json: Vec<String> = criteria
+        .iter()
+        .flat_map(|c| {
+            c["partially_credited_by"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |r| {
+                    format!(
+                        "{} ({}) by {}",
+                        c["id"].as_str().unwrap(),
+                        c["outcome"].as_str().unwrap().replace('_', " "),
+                        r.as_str().unwrap()
+                    )
+                })
+        })
+        .collect();
+    from_json.sort();
+    assert_eq!(from_json, ["AND (fail) by other--demo-partial"]);
+    // ... are the ones the human report shows.
+    let human = run("human");
+    let mut from_human: Vec<String> = human
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("partially credited: "))
+        .map(str::to_string)
+        .collect();
+    from_human.sort();
+    assert_eq!(from_human, from_json, "{human}");
+    // The failing criterion of the next level says so where it is listed.
+    assert!(
+        human.contains("✗ AND fail: a and b\n        partially credited by other--demo-partial"),
+        "{human}"
+    );
+}
