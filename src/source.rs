@@ -9,10 +9,15 @@ use crate::span::{FileId, Span};
 /// Files larger than this are refused with a diagnostic before parsing.
 pub const MAX_FILE_BYTES: usize = 8 * 1024 * 1024;
 
-/// One source file: its display name and its text.
+/// One source file: its display name, the path the rule set records, and its text.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// The name diagnostics show: the path as the user gave it.
     pub name: String,
+    /// The path recorded in the compiled rule set (`sources[].path`,
+    /// `location.file`, and so the digest): the same wherever labelc runs.
+    /// The `name` unless [`SourceMap::set_path`] says otherwise.
+    pub path: String,
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -22,6 +27,7 @@ impl SourceFile {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
         SourceFile {
+            path: name.clone(),
             name,
             text,
             line_starts,
@@ -63,6 +69,13 @@ impl SourceMap {
 
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         self.files.get(id.0 as usize)
+    }
+
+    /// Sets the path the rule set records for a file (see [`SourceFile::path`]).
+    pub fn set_path(&mut self, id: FileId, path: impl Into<String>) {
+        if let Some(file) = self.files.get_mut(id.0 as usize) {
+            file.path = path.into();
+        }
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (FileId, &SourceFile)> {
@@ -125,6 +138,25 @@ impl SourceMap {
             }
         }
     }
+}
+
+/// The path the rule set records for `file`, found under `root` as given on
+/// the command line: relative to `root` when it is a directory, the file name
+/// when `root` is the file itself; components joined by `/`. So `policies`,
+/// `./policies/` and `/abs/policies` give the same paths.
+pub fn recorded_path(root: &Path, file: &Path) -> String {
+    let relative = match file.strip_prefix(root) {
+        Ok(rest) if !rest.as_os_str().is_empty() => rest,
+        _ => Path::new(file.file_name().unwrap_or(file.as_os_str())),
+    };
+    let parts: Vec<String> = relative
+        .components()
+        .filter_map(|c| match c {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    parts.join("/")
 }
 
 /// Expands the paths given on a command line into policy files: a directory

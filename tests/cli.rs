@@ -259,3 +259,671 @@ fn check_writes_sarif_for_code_scanning() {
     let log: serde_json::Value = serde_json::from_slice(&clean.stdout).unwrap();
     assert_eq!(log["runs"][0]["results"].as_array().map(Vec::len), Some(0));
 }
+
+/// A policy file with a syntax error: an error in the input for every subcommand.
+const BROKEN: &str = "tests/fixtures/syntax/unexpected.policy";
+
+#[test]
+fn every_subcommand_follows_one_exit_contract() {
+    let camera = "tests/fixtures/eval/ccl-camera.json";
+    let date = "--as-of=2026-11-25";
+    let cases: &[(&[&str], i32)] = &[
+        // 1: the input has errors.
+        (&["check", BROKEN], 1),
+        (&["compile", BROKEN], 1),
+        (&["eval", BROKEN, "--scheme", "ccl", "--facts", camera], 1),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "nope",
+                "--facts",
+                camera,
+                date,
+            ],
+            1,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl@9",
+                "--facts",
+                camera,
+                date,
+            ],
+            1,
+        ),
+        (
+            &[
+                "plan",
+                BROKEN,
+                "--scheme",
+                "ccl",
+                "--category",
+                "consumer_cameras",
+            ],
+            1,
+        ),
+        (
+            &[
+                "plan",
+                "policies/",
+                "--scheme",
+                "nope",
+                "--category",
+                "consumer_cameras",
+                date,
+            ],
+            1,
+        ),
+        (
+            &[
+                "plan",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--category",
+                "nope",
+                date,
+            ],
+            1,
+        ),
+        (
+            &[
+                "plan",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--category",
+                "consumer_cameras",
+                "--level",
+                "9",
+                date,
+            ],
+            1,
+        ),
+        (&["diff", BROKEN, "policies/"], 1),
+        (&["diff", "policies/", BROKEN], 1),
+        (
+            &[
+                "diff",
+                "policies/",
+                "--from",
+                "nope@1",
+                "--to",
+                "ccl@2026-04",
+            ],
+            1,
+        ),
+        (
+            &[
+                "diff",
+                "policies/",
+                "--from",
+                "ccl@2025-11-draft",
+                "--to",
+                "ccl@2026-04",
+                "--fail-on",
+                "any",
+            ],
+            1,
+        ),
+        (&["fmt", "--check", BROKEN], 1),
+        (&["test", BROKEN], 1),
+        // 2: usage or I/O.
+        (&["check", "no/such.policy"], 2),
+        (&["compile", "no/such.policy"], 2),
+        (
+            &[
+                "eval",
+                "no/such.policy",
+                "--scheme",
+                "ccl",
+                "--facts",
+                camera,
+            ],
+            2,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                "no/such.json",
+            ],
+            2,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                camera,
+                "--as-of",
+                "soon",
+            ],
+            2,
+        ),
+        (
+            &[
+                "plan",
+                "no/such.policy",
+                "--scheme",
+                "ccl",
+                "--category",
+                "consumer_cameras",
+            ],
+            2,
+        ),
+        (&["diff", "no/such.policy", "policies/"], 2),
+        (&["fmt", "no/such.policy"], 2),
+        (&["test", "no/such.policy"], 2),
+        (&["check", "--no-such-flag", "policies/"], 2),
+        (&["compile", "--no-such-flag", "policies/"], 2),
+        (&["schema", "--no-such-flag"], 2),
+        (
+            &[
+                "eval",
+                "--no-such-flag",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                camera,
+            ],
+            2,
+        ),
+        (
+            &[
+                "plan",
+                "--no-such-flag",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--category",
+                "x",
+            ],
+            2,
+        ),
+        (&["diff", "--no-such-flag", "policies/", "policies/"], 2),
+        (&["fmt", "--no-such-flag", "policies/"], 2),
+        (&["test", "--no-such-flag", "policies/"], 2),
+        // 0: success.
+        (
+            &[
+                "diff",
+                "policies/",
+                "--from",
+                "ccl@2025-11-draft",
+                "--to",
+                "ccl@2026-04",
+            ],
+            0,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                camera,
+                date,
+            ],
+            0,
+        ),
+    ];
+    for (args, code) in cases {
+        let out = labelc(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(*code), "labelc {args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "labelc {args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn every_subcommand_help_states_the_same_exit_contract() {
+    let contract = text(&labelc(&["--help"]).stdout);
+    let start = contract
+        .find("Exit status")
+        .expect("the top-level help has it");
+    let contract = contract[start..].trim_end();
+    assert!(contract.contains("--fail-on"), "{contract}");
+    for sub in [
+        "check", "compile", "schema", "eval", "plan", "diff", "fmt", "test",
+    ] {
+        let out = labelc(&[sub, "--help"]);
+        assert_eq!(out.status.code(), Some(0));
+        let help = text(&out.stdout);
+        assert!(
+            help.trim_end().ends_with(contract),
+            "`{sub} --help` ends with the contract:\n{help}"
+        );
+        assert_eq!(help.matches("Exit status").count(), 1, "{sub}: said once");
+    }
+}
+
+/// Runs `labelc ARGS` in the crate root with standard output (or, with
+/// `stderr`, standard error) connected to a pipe whose reading end is already
+/// closed, so the first write fails with a broken pipe. Returns the exit code
+/// and what the other stream received.
+fn with_closed_pipe(
+    args: &[&str],
+    stdin: Option<&std::path::Path>,
+    stderr: bool,
+) -> (Option<i32>, String) {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_labelc"));
+    command
+        .args(args)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(match stdin {
+            Some(path) => Stdio::from(std::fs::File::open(path).unwrap()),
+            None => Stdio::null(),
+        });
+    if stderr {
+        command.stderr(writer).stdout(Stdio::piped());
+    } else {
+        command.stdout(writer).stderr(Stdio::piped());
+    }
+    let out = command.output().unwrap();
+    let other = if stderr { &out.stdout } else { &out.stderr };
+    (
+        out.status.code(),
+        String::from_utf8_lossy(other).into_owned(),
+    )
+}
+
+/// Many copies of the camera product, as JSON Lines.
+fn many_products(name: &str) -> std::path::PathBuf {
+    let product: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(root().join("tests/fixtures/eval/ccl-camera.json")).unwrap(),
+    )
+    .unwrap();
+    let line = serde_json::to_string(&product).unwrap() + "\n";
+    let path = scratch(name).join("products.jsonl");
+    std::fs::write(&path, line.repeat(2000)).unwrap();
+    path
+}
+
+#[test]
+fn a_closed_stdout_ends_every_subcommand_quietly() {
+    let products = many_products("closed-stdout");
+    let products = products.to_str().unwrap();
+    let policy = root().join("tests/fixtures/fmt/messy.policy");
+    let date = "--as-of=2026-11-25";
+    let cases: &[(&[&str], i32)] = &[
+        (&["check", "policies/"], 0),
+        (&["check", "--format", "json", "policies/"], 0),
+        (&["check", "--format", "sarif", "tests/fixtures/check"], 1),
+        (&["compile", "policies/"], 0),
+        (&["schema"], 0),
+        (&["schema", "--plan"], 0),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                products,
+                "--format",
+                "json",
+                date,
+            ],
+            0,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                products,
+                "--explain",
+                date,
+            ],
+            0,
+        ),
+        (
+            &[
+                "plan",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--category",
+                "consumer_cameras",
+                date,
+            ],
+            0,
+        ),
+        (
+            &[
+                "diff",
+                "policies/",
+                "--from",
+                "ccl@2025-11-draft",
+                "--to",
+                "ccl@2026-04",
+            ],
+            0,
+        ),
+        (&["fmt", "--check", "tests/fixtures/fmt/messy.policy"], 1),
+        (&["test", "policies/"], 0),
+        (&["--help"], 0),
+    ];
+    for (args, code) in cases {
+        let (status, stderr) = with_closed_pipe(args, None, false);
+        assert_eq!(status, Some(*code), "labelc {args:?}: {stderr}");
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("failed printing"),
+            "labelc {args:?}: {stderr}"
+        );
+    }
+    // `fmt -` writes the formatted text to standard output.
+    let (status, stderr) = with_closed_pipe(&["fmt", "-"], Some(&policy), false);
+    assert_eq!(status, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stderr_ends_every_subcommand_quietly() {
+    let products = many_products("closed-stderr");
+    let products = products.to_str().unwrap();
+    let date = "--as-of=2026-11-25";
+    let cases: &[(&[&str], i32)] = &[
+        (&["check", "tests/fixtures/check/unused_fact.policy"], 0),
+        (&["check", BROKEN], 1),
+        (&["check", "no/such.policy"], 2),
+        (&["compile", BROKEN], 1),
+        (&["schema", "--no-such-flag"], 2),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--facts",
+                products,
+                "--format",
+                "json",
+                date,
+            ],
+            0,
+        ),
+        (
+            &[
+                "eval",
+                "policies/",
+                "--scheme",
+                "nope",
+                "--facts",
+                products,
+                date,
+            ],
+            1,
+        ),
+        (
+            &[
+                "plan",
+                "policies/",
+                "--scheme",
+                "ccl",
+                "--category",
+                "nope",
+                date,
+            ],
+            1,
+        ),
+        (&["diff", BROKEN, "policies/"], 1),
+        (&["fmt", "--check", "policies/"], 0),
+        (&["fmt", "--check", BROKEN], 1),
+        (&["test", BROKEN], 1),
+    ];
+    for (args, code) in cases {
+        let (status, stdout) = with_closed_pipe(args, None, true);
+        assert_eq!(status, Some(*code), "labelc {args:?}: {stdout}");
+        assert!(!stdout.contains("panicked"), "labelc {args:?}: {stdout}");
+    }
+    // What goes to stdout is still written in full.
+    let (status, stdout) = with_closed_pipe(
+        &[
+            "eval",
+            "policies/",
+            "--scheme",
+            "ccl",
+            "--facts",
+            products,
+            "--format",
+            "json",
+            date,
+        ],
+        None,
+        true,
+    );
+    assert_eq!(status, Some(0));
+    assert_eq!(stdout.lines().count(), 2000);
+}
+
+#[test]
+fn the_rule_set_is_the_same_wherever_labelc_runs() {
+    let absolute = root().join("policies");
+    let run = |dir: &std::path::Path, path: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_labelc"))
+            .args(["compile", path])
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{path}: {}", text(&out.stderr));
+        out.stdout
+    };
+    let reference = run(root(), "policies");
+    for (dir, path) in [
+        (root().to_path_buf(), "./policies"),
+        (root().to_path_buf(), "policies/"),
+        (root().to_path_buf(), absolute.to_str().unwrap()),
+        (absolute.clone(), "."),
+        (root().join("tests"), "../policies"),
+        (std::env::temp_dir(), absolute.to_str().unwrap()),
+    ] {
+        // Byte-identical: `digest`, `sources[].path` and every `location.file`.
+        assert!(
+            run(&dir, path) == reference,
+            "`labelc compile {path}` in {} differs from `labelc compile policies`",
+            dir.display()
+        );
+    }
+    let rules: serde_json::Value = serde_json::from_slice(&reference).unwrap();
+    let paths: Vec<&str> = rules["sources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["path"].as_str().unwrap())
+        .collect();
+    // Relative to the directory given, `/`-separated.
+    assert!(paths.contains(&"ccl/ccl-2026-04.policy"), "{paths:?}");
+    let ccl = rules["schemes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "ccl" && s["version"] == "2026-04")
+        .unwrap();
+    assert_eq!(
+        ccl["criteria"][0]["location"]["file"],
+        "ccl/ccl-2026-04.policy"
+    );
+    // A file given by itself is recorded by its name.
+    let file = root().join("tests/fixtures/ok/minimal.policy");
+    let one = run(root(), "tests/fixtures/ok/minimal.policy");
+    assert_eq!(one, run(&std::env::temp_dir(), file.to_str().unwrap()));
+    let one: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    assert_eq!(one["sources"][0]["path"], "minimal.policy");
+    // Diagnostics keep the path as typed: they are for the person who typed it.
+    let out = labelc(&[
+        "check",
+        "--format",
+        "json",
+        "./tests/fixtures/check/unused_fact.policy",
+    ]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        report["diagnostics"][0]["file"],
+        "./tests/fixtures/check/unused_fact.policy"
+    );
+}
+
+/// The `--format` values listed by `labelc SUB --help`, as (value, description).
+fn format_values(sub: &str) -> Vec<(String, String)> {
+    let out = labelc(&[sub, "--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    let help = text(&out.stdout);
+    let start = help.find("--format <FORMAT>").expect("a --format option");
+    help[start..]
+        .lines()
+        .skip_while(|l| !l.contains("Possible values:"))
+        .skip(1)
+        .take_while(|l| !l.contains("[default:"))
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(v, d)| (v.to_string(), d.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn help_says_where_each_format_writes() {
+    for (sub, expected) in [
+        ("check", &["human", "json", "sarif"][..]),
+        ("eval", &["human", "json"]),
+        ("plan", &["markdown", "json"]),
+        ("diff", &["human", "json"]),
+        ("test", &["human", "json"]),
+    ] {
+        let values = format_values(sub);
+        let names: Vec<&str> = values.iter().map(|(v, _)| v.as_str()).collect();
+        assert_eq!(names, expected, "{sub}");
+        for (value, description) in &values {
+            assert!(
+                description.contains("stdout"),
+                "`{sub} --format {value}` does not say where it writes: {description}"
+            );
+        }
+    }
+    // `eval --format json` writes JSON Lines, one object per product, not one document.
+    let eval = format_values("eval");
+    let json = &eval.iter().find(|(v, _)| v == "json").unwrap().1;
+    assert!(json.contains("JSON Lines"), "{json}");
+    assert!(!json.contains("document"), "{json}");
+    // And it does: one line per product, each a JSON object.
+    let out = labelc(&[
+        "eval",
+        "tests/fixtures/eval/rules.policy",
+        "--scheme",
+        "demo",
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+        "--facts",
+        "tests/fixtures/eval/products.jsonl",
+    ]);
+    let stdout = text(&out.stdout);
+    let products = std::fs::read_to_string(root().join("tests/fixtures/eval/products.jsonl"))
+        .unwrap()
+        .lines()
+        .count();
+    assert_eq!(stdout.lines().count(), products, "{stdout}");
+    for line in stdout.lines() {
+        assert!(
+            serde_json::from_str::<serde_json::Value>(line)
+                .unwrap()
+                .is_object()
+        );
+    }
+}
+
+#[test]
+fn partial_credit_is_reported_alike_in_human_and_json_and_never_on_a_criterion_that_does_not_apply()
+{
+    let dir = scratch("partial-credit");
+    let mut policy =
+        std::fs::read_to_string(root().join("tests/fixtures/eval/rules.policy")).unwrap();
+    // `CAM` applies to cameras only: for a product of the parent category it does not apply.
+    policy.push_str(
+        "\nrecognition other--demo-partial {\n  from other@1 level 1\n  to demo@1\n  \
+         relationship intersects_with\n  credit partial\n  status official\n  credits CAM, AND\n}\n",
+    );
+    let policy_path = dir.join("rules.policy");
+    std::fs::write(&policy_path, policy).unwrap();
+    let product = dir.join("product.json");
+    std::fs::write(
+        &product,
+        r#"{"id":"dev","category":"devices","holds":["other:1"],"facts":{"a":true,"b":false}}"#,
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = labelc(&[
+            "eval",
+            policy_path.to_str().unwrap(),
+            "--scheme",
+            "demo",
+            "--as-of",
+            "2026-11-25",
+            "--explain",
+            "--format",
+            format,
+            "--facts",
+            product.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        text(&out.stdout)
+    };
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    let criteria = json["criteria"].as_array().unwrap();
+    let by_id = |id: &str| criteria.iter().find(|c| c["id"] == id).unwrap();
+    assert_eq!(by_id("CAM")["outcome"], "not_applicable");
+    assert_eq!(by_id("AND")["outcome"], "fail");
+    // The pairs (criterion, outcome, recognition) JSON reports...
+    let mut from_json: Vec<String> = criteria
+        .iter()
+        .flat_map(|c| {
+            c["partially_credited_by"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |r| {
+                    format!(
+                        "{} ({}) by {}",
+                        c["id"].as_str().unwrap(),
+                        c["outcome"].as_str().unwrap().replace('_', " "),
+                        r.as_str().unwrap()
+                    )
+                })
+        })
+        .collect();
+    from_json.sort();
+    assert_eq!(from_json, ["AND (fail) by other--demo-partial"]);
+    // ... are the ones the human report shows.
+    let human = run("human");
+    let mut from_human: Vec<String> = human
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("partially credited: "))
+        .map(str::to_string)
+        .collect();
+    from_human.sort();
+    assert_eq!(from_human, from_json, "{human}");
+    // The failing criterion of the next level says so where it is listed.
+    assert!(
+        human.contains("✗ AND fail: a and b\n        partially credited by other--demo-partial"),
+        "{human}"
+    );
+}

@@ -372,7 +372,8 @@ fn fail_on_and_exit_codes() {
         ])
         .status
         .code(),
-        Some(2)
+        Some(1),
+        "a version the compilation lacks is an error in the input"
     );
 }
 

@@ -365,7 +365,7 @@ fn explain_names_the_criteria_and_their_facts() {
 }
 
 #[test]
-fn unknown_scheme_is_a_usage_error() {
+fn unknown_scheme_is_an_error_in_the_input() {
     let (code, _, stderr) = run_eval("", &[]);
     assert_eq!(code, 0, "{stderr}");
     let out = Command::new(env!("CARGO_BIN_EXE_labelc"))
@@ -381,7 +381,7 @@ fn unknown_scheme_is_a_usage_error() {
         .stdin(Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("did you mean `demo`?"));
 }
 

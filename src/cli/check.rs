@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Exit, color_stderr, load, usage_error};
+use super::{Exit, color_stderr, load, print_err, print_out, usage_error};
 use crate::check::Summary;
 use crate::diag::{JsonDiagnostic, render_human, to_json};
 use crate::{CheckOutcome, check_sources};
@@ -48,18 +48,20 @@ pub fn run(args: &Args) -> Exit {
         Err(message) => return usage_error(&message),
     };
     let outcome = check_sources(&sources, early);
-    match args.format {
+    let written = match args.format {
         CheckFormat::Human => {
-            eprint!(
-                "{}",
-                render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
-            );
-            print!("{}", human_summary(&outcome, sources.len()));
+            print_err(&render_human(
+                &outcome.diagnostics,
+                &sources,
+                color_stderr(),
+                100,
+            ));
+            print_out(&human_summary(&outcome, sources.len()))
         }
         CheckFormat::Sarif => {
             let log = crate::sarif::report(&outcome.diagnostics, &sources);
             match serde_json::to_string_pretty(&log) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => print_out(&(json + "\n")),
                 Err(e) => return usage_error(&format!("cannot write SARIF: {e}")),
             }
         }
@@ -71,10 +73,13 @@ pub fn run(args: &Args) -> Exit {
                 summary: &outcome.summary,
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => print_out(&(json + "\n")),
                 Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
             }
         }
+    };
+    if let Err(exit) = written {
+        return exit;
     }
     if outcome.error_count() > 0 || (args.deny_warnings && outcome.warning_count() > 0) {
         Exit::Failure

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::{Exit, color_stderr, load, usage_error, write_atomically};
+use super::{
+    Exit, color_stderr, input_error, load, print_err, print_out, usage_error, write_atomically,
+};
 use crate::compile_sources;
 use crate::diag::render_human;
 
@@ -22,16 +24,17 @@ pub fn run(args: &Args) -> Exit {
         Err(message) => return usage_error(&message),
     };
     let (outcome, rules) = compile_sources(&sources, early);
-    eprint!(
-        "{}",
-        render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
-    );
+    print_err(&render_human(
+        &outcome.diagnostics,
+        &sources,
+        color_stderr(),
+        100,
+    ));
     let Some(rules) = rules else {
-        eprintln!(
-            "error: {} error(s) in the input; nothing was written",
+        return input_error(&format!(
+            "{} error(s) in the input; nothing was written",
             outcome.error_count()
-        );
-        return Exit::Failure;
+        ));
     };
     let mut json = match serde_json::to_string_pretty(&rules) {
         Ok(json) => json,
@@ -39,10 +42,10 @@ pub fn run(args: &Args) -> Exit {
     };
     json.push('\n');
     match &args.output {
-        None => {
-            print!("{json}");
-            Exit::Success
-        }
+        None => match print_out(&json) {
+            Ok(()) => Exit::Success,
+            Err(exit) => exit,
+        },
         Some(path) => match write_atomically(path, json.as_bytes()) {
             Ok(()) => Exit::Success,
             Err(e) => usage_error(&format!("cannot write `{}`: {e}", path.display())),

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::eval::load_rules;
-use super::{Exit, Format, assessment_date, usage_error};
+use super::{Exit, Format, assessment_date, input_error, print_out, usage_error};
 use crate::diff::{Class, compare_products, diff_rule_sets, diff_versions, render_human};
 use crate::eval::{Program, select_scheme};
 
@@ -54,8 +54,7 @@ pub fn run(args: &Args) -> Exit {
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
         },
     };
-    // Exit 2 for every error: the diff could not be computed.
-    let load = |paths: &[PathBuf]| load_rules(paths).map_err(|_| Exit::Usage);
+    let load = load_rules;
     let mut diff = match (&args.from, &args.to) {
         (Some(from), Some(to)) => {
             let rules = match load(&args.paths) {
@@ -65,7 +64,7 @@ pub fn run(args: &Args) -> Exit {
             let find = |key: &str| rules.schemes.iter().find(|s| s.key() == key);
             let (Some(a), Some(b)) = (find(from), find(to)) else {
                 let keys: Vec<String> = rules.schemes.iter().map(|s| s.key()).collect();
-                return usage_error(&format!(
+                return input_error(&format!(
                     "`--from {from} --to {to}`: both must be `id@version` of the compilation, which has {}",
                     keys.join(", ")
                 ));
@@ -83,7 +82,7 @@ pub fn run(args: &Args) -> Exit {
                     Program::new(&rules, ib, as_of),
                 ) {
                     (Ok(pa), Ok(pb)) => diff.products = Some(compare_products(&[(pa, pb)], lines)),
-                    (Err(e), _) | (_, Err(e)) => return usage_error(&e.0),
+                    (Err(e), _) | (_, Err(e)) => return input_error(&e.0),
                 }
             }
             diff
@@ -125,12 +124,15 @@ pub fn run(args: &Args) -> Exit {
         p.changed
             .sort_by(|a, b| (&a.scheme, &a.id).cmp(&(&b.scheme, &b.id)));
     }
-    match args.format {
-        Format::Human => print!("{}", render_human(&diff)),
+    let text = match args.format {
+        Format::Human => render_human(&diff),
         Format::Json => match serde_json::to_string_pretty(&diff) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
         },
+    };
+    if let Err(exit) = print_out(&text) {
+        return exit;
     }
     let hit = match args.fail_on {
         None => false,

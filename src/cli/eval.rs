@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use super::{Exit, Format, assessment_date, color_stderr, load, usage_error};
+use super::{Exit, assessment_date, color_stderr, input_error, load, print_err, usage_error};
 use crate::compile_sources;
 use crate::diag::render_human;
 use crate::eval::{Outcome, Program, render_explanation};
@@ -29,9 +29,20 @@ pub struct Args {
     /// A short report per product, and (in JSON) every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
-    /// How to print results: one line or report per product (human), or one JSON object per line (json).
+    /// How to write the results; either way diagnostics and (for JSON Lines
+    /// input) a summary go to stderr, and a line that cannot be judged gets
+    /// an error in its place
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// Output format of `labelc eval`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// One line per product on stdout (a short report each with `--explain`).
+    Human,
+    /// JSON Lines on stdout: one JSON object per product, in input order.
+    Json,
 }
 
 /// Loads a rule set: a compiled JSON file, or policy sources compiled now.
@@ -42,25 +53,25 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
         let bytes = std::fs::read(single)
             .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", single.display())))?;
         return serde_json::from_slice(&bytes).map_err(|e| {
-            eprintln!(
-                "error: `{}` is not a labelc rule set: {e}",
+            input_error(&format!(
+                "`{}` is not a labelc rule set: {e}",
                 single.display()
-            );
-            Exit::Failure
+            ))
         });
     }
     let (sources, early) = load(paths).map_err(|m| usage_error(&m))?;
     let (outcome, rules) = compile_sources(&sources, early);
-    eprint!(
-        "{}",
-        render_human(&outcome.diagnostics, &sources, color_stderr(), 100)
-    );
+    print_err(&render_human(
+        &outcome.diagnostics,
+        &sources,
+        color_stderr(),
+        100,
+    ));
     rules.ok_or_else(|| {
-        eprintln!(
-            "error: {} error(s) in the policies; nothing was evaluated",
+        input_error(&format!(
+            "{} error(s) in the policies; nothing was evaluated",
             outcome.error_count()
-        );
-        Exit::Failure
+        ))
     })
 }
 
@@ -181,14 +192,11 @@ pub fn run(args: &Args) -> Exit {
     };
     let selection = match rules.select(&args.scheme, as_of) {
         Ok(s) => s,
-        Err(e) => return usage_error(&e.to_string()),
+        Err(e) => return input_error(&e.to_string()),
     };
     let program = match Program::new(&rules, selection.index, as_of) {
         Ok(p) => p,
-        Err(e) => {
-            eprintln!("error: the rule set cannot be evaluated: {e}");
-            return Exit::Failure;
-        }
+        Err(e) => return input_error(&format!("the rule set cannot be evaluated: {e}")),
     };
     // Say which version an unpinned id means when it is a choice, or when the
     // version chosen is not in force on the date.
@@ -200,10 +208,10 @@ pub fn run(args: &Args) -> Exit {
     if worth_saying
         && let Some(text) = crate::rules::describe(&selection, &rules, &args.scheme, as_of)
     {
-        eprintln!(
-            "note: {text} (pin one with `--scheme {}`)",
+        print_err(&format!(
+            "note: {text} (pin one with `--scheme {}`)\n",
             program.scheme.key()
-        );
+        ));
     }
     let input: Box<dyn Read> = if args.facts.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
@@ -229,11 +237,17 @@ pub fn run(args: &Args) -> Exit {
         products: 0,
         errors: 0,
     };
-    match stream(&mut input, &mut run) {
+    let streamed = stream(&mut input, &mut run).and_then(|lines| {
+        run.out.flush()?;
+        Ok(lines)
+    });
+    let judged = if run.errors > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    };
+    match streamed {
         Ok(lines) => {
-            if run.out.flush().is_err() {
-                return Exit::Usage;
-            }
             if lines {
                 let levels: Vec<String> = run
                     .counts
@@ -245,8 +259,8 @@ pub fn run(args: &Args) -> Exit {
                         )
                     })
                     .collect();
-                eprintln!(
-                    "{} products against {} as of {as_of}: {}; {} error(s)",
+                print_err(&format!(
+                    "{} products against {} as of {as_of}: {}; {} error(s)\n",
                     run.products,
                     program.scheme.key(),
                     if levels.is_empty() {
@@ -255,15 +269,12 @@ pub fn run(args: &Args) -> Exit {
                         levels.join(", ")
                     },
                     run.errors
-                );
+                ));
             }
-            if run.errors > 0 {
-                Exit::Failure
-            } else {
-                Exit::Success
-            }
+            judged
         }
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Exit::Success,
+        // The reader of standard output has gone: stop reading products, quietly.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => judged,
         Err(e) => usage_error(&format!("cannot read or write: {e}")),
     }
 }

@@ -1,22 +1,20 @@
 //! `labelc fmt PATH... [--check]`: rewrite policy files in the canonical layout.
 
-use std::io::{Read as _, Write as _};
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use super::{Exit, color_stderr, usage_error, write_atomically};
+use super::{Exit, color_stderr, print_err, print_out, usage_error, write_atomically};
 use crate::diag::render_human;
 use crate::fmt::format_text;
 use crate::source::{SourceMap, collect_policy_files};
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(after_help = concat!("\
 Layout rules: docs/language.md, section \"Layout (labelc fmt)\". Formatting changes whitespace
-only: items, fields and comments stay as written, in order.
+only: items, fields and comments stay as written, in order. A file with syntax errors is left
+untouched (exit 1).
 
-Exit status:
-  0  every file is formatted (or was rewritten)
-  1  --check: some file would change; or some file has syntax errors (left untouched)
-  2  usage error or I/O failure")]
+", super::exit_codes!()))]
 pub struct Args {
     /// Policy files or directories (every `*.policy` below them); `-` formats
     /// standard input to standard output.
@@ -93,7 +91,7 @@ pub fn run(args: &Args) -> Exit {
         if invalid > 0 {
             summary.push_str(&format!(", {invalid} with syntax errors left untouched"));
         }
-        eprintln!("{summary}");
+        print_err(&format!("{summary}\n"));
     }
     if invalid > 0 || (args.check && changed > 0) {
         Exit::Failure
@@ -117,10 +115,7 @@ fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> R
     let formatted = match result {
         Ok(formatted) => formatted,
         Err(diagnostics) => {
-            eprint!(
-                "{}",
-                render_human(&diagnostics, &sources, color_stderr(), 100)
-            );
+            print_err(&render_human(&diagnostics, &sources, color_stderr(), 100));
             return Ok(Fate::Invalid);
         }
     };
@@ -130,7 +125,6 @@ fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> R
     } else {
         Fate::Changed
     };
-    let mut stdout = std::io::stdout().lock();
     let written = match (check, path, &fate) {
         (true, _, Fate::Changed) => {
             let diff = similar::TextDiff::from_lines(original, formatted.as_str());
@@ -139,10 +133,10 @@ fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> R
                 .context_radius(3)
                 .header(name, &format!("{name} (formatted)"))
                 .to_string();
-            stdout.write_all(text.as_bytes())
+            print_out(&text)
         }
         (true, _, _) => Ok(()),
-        (false, None, _) => stdout.write_all(formatted.as_bytes()),
+        (false, None, _) => print_out(&formatted),
         (false, Some(path), Fate::Changed) => {
             return match write_atomically(path, formatted.as_bytes()) {
                 Ok(()) => Ok(fate),
@@ -154,10 +148,5 @@ fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> R
         }
         (false, Some(_), _) => Ok(()),
     };
-    match written {
-        Ok(()) => Ok(fate),
-        Err(e) => Err(usage_error(&format!(
-            "cannot write to standard output: {e}"
-        ))),
-    }
+    written.map(|()| fate)
 }

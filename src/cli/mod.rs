@@ -1,5 +1,12 @@
 //! The command line: one file per subcommand, each an `Args` struct and a
 //! `run` function returning an [`Exit`] code.
+//!
+//! Every subcommand writes through [`print_out`] and [`print_err`] (never
+//! `print!` or `eprint!`, which panic when the reader of a pipe has gone), so
+//! a closed standard output or error ends the run quietly.
+
+// `print!` and friends panic on a closed pipe: write through `print_out` / `print_err`.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod check;
 pub mod compile;
@@ -10,30 +17,45 @@ pub mod plan;
 pub mod schema;
 pub mod test;
 
-use std::io::{IsTerminal, Read};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostic;
-use crate::source::{SourceMap, collect_policy_files};
+use crate::source::{SourceMap, collect_policy_files, recorded_path};
 
-/// Exit codes shared by every subcommand.
+/// Exit codes shared by every subcommand; [`exit_codes!`] is their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Exit {
     /// 0: success (warnings allowed).
     Success = 0,
-    /// 1: the input has errors, or the check asked for failed.
+    /// 1: the input has errors (policies, products, an unknown scheme,
+    /// category or level named on the command line), or a check asked for failed.
     Failure = 1,
     /// 2: usage error or I/O failure.
     Usage = 2,
 }
 
-const EXIT_CODES: &str = "\
-Exit status:
+/// The exit-status contract, the same for every subcommand: appended to each
+/// one's `--help` (with `concat!` where a subcommand has more to say).
+macro_rules! exit_codes {
+    () => {
+        "\
+Exit status (the same for every subcommand):
   0  success (warnings allowed)
-  1  the input has errors, or the check asked for failed
-  2  usage error or I/O failure (a missing file, an unreadable directory)";
+  1  the input has errors: policies with errors, a scheme, category or level named
+     on the command line that the rule set lacks, a product eval or plan cannot judge;
+     or a check asked for failed (--deny-warnings, fmt --check, diff --fail-on,
+     a failing test, test --min-coverage)
+  2  usage error (a bad flag or value) or I/O failure (a missing or unreadable file)
+A closed standard output or error (`labelc ... | head`) is not an error: labelc
+stops writing to it and exits with the status above for what it did."
+    };
+}
+pub(crate) use exit_codes;
+
+const EXIT_CODES: &str = exit_codes!();
 
 #[derive(Debug, Parser)]
 #[command(
@@ -57,7 +79,7 @@ pub enum Command {
     /// written when the input has errors.
     #[command(after_help = EXIT_CODES)]
     Compile(compile::Args),
-    /// Print the JSON Schema of the compiled rule set.
+    /// Print the JSON Schema of the compiled rule set on stdout.
     #[command(after_help = EXIT_CODES)]
     Schema(schema::Args),
     /// Judge products (JSON, or JSON Lines) against a scheme: the level each
@@ -71,9 +93,7 @@ pub enum Command {
     /// Compare two rule versions by meaning: every change keyed by id and
     /// classified (tightening, loosening, mixed, neutral); with products, who
     /// changes level. Exit 1 when `--fail-on` matches.
-    #[command(
-        after_help = "Exit status:\n  0  the diff was computed (whatever it contains)\n  1  --fail-on matched a change\n  2  usage error, I/O failure or input with errors"
-    )]
+    #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
@@ -96,18 +116,20 @@ pub fn run(cli: Cli) -> Exit {
     }
 }
 
-/// Output format for diagnostics and summaries.
+/// Output format of a subcommand's result (`diff`, `test`; `eval` has its own).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Rendered for a person (stderr: diagnostics, stdout: summary).
+    /// A report for a person, on stdout (diagnostics on stderr).
     Human,
-    /// One JSON document on stdout.
+    /// One JSON document on stdout (diagnostics on stderr).
     Json,
 }
 
 /// Reads the given paths (files, directories of `*.policy`, `-` for stdin)
 /// into a source map. I/O problems are returned as a message (exit 2);
 /// files that are not UTF-8 or too large come back as diagnostics.
+/// Diagnostics name each file as given; the rule set records its path
+/// relative to the argument that named it ([`recorded_path`]).
 pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
     let mut sources = SourceMap::new();
     let mut early = Vec::new();
@@ -137,7 +159,8 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
         for file in files {
             let bytes = std::fs::read(&file)
                 .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-            let (_, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            let (id, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            sources.set_path(id, recorded_path(path, &file));
             early.extend(diag);
         }
     }
@@ -189,6 +212,38 @@ pub fn assessment_date(text: Option<&str>) -> Result<jiff::civil::Date, Exit> {
 
 /// Prints a usage or I/O error and returns exit 2.
 pub fn usage_error(message: &str) -> Exit {
-    eprintln!("error: {message}");
+    print_err(&format!("error: {message}\n"));
     Exit::Usage
+}
+
+/// Prints an error in the input and returns exit 1.
+pub fn input_error(message: &str) -> Exit {
+    print_err(&format!("error: {message}\n"));
+    Exit::Failure
+}
+
+/// Writes `text` to standard output. A closed pipe (the reader stopped, as
+/// `head` does) is not an error: the text is dropped, as is everything
+/// written after it. Any other failure is an I/O error: `Err(Exit::Usage)`,
+/// with the message printed.
+pub fn print_out(text: &str) -> Result<(), Exit> {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(usage_error(&format!(
+            "cannot write to standard output: {e}"
+        ))),
+    }
+}
+
+/// Writes `text` to standard error, ignoring failures: a closed or broken
+/// stderr has nobody left to tell.
+pub fn print_err(text: &str) {
+    let mut stderr = std::io::stderr().lock();
+    let _ = stderr.write_all(text.as_bytes());
+    let _ = stderr.flush();
 }

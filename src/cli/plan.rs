@@ -3,14 +3,14 @@
 use std::path::PathBuf;
 
 use super::eval::load_rules;
-use super::{Exit, assessment_date, usage_error};
+use super::{Exit, assessment_date, input_error, print_out, usage_error};
 use crate::plan::{Request, plan, render_markdown};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
-    /// Headings, checklists and tables, for a person or a pull request.
+    /// Markdown on stdout: headings, checklists and tables, for a person or a pull request.
     Markdown,
-    /// The plan as JSON (schema: `labelc schema --plan`).
+    /// The plan as one JSON document on stdout (schema: `labelc schema --plan`).
     Json,
 }
 
@@ -105,8 +105,10 @@ pub fn run(args: &Args) -> Exit {
             match serde_json::from_slice::<serde_json::Value>(&bytes) {
                 Ok(v) => Some(v),
                 Err(e) => {
-                    eprintln!("error: `{}` is not one JSON product: {e}", path.display());
-                    return Exit::Failure;
+                    return input_error(&format!(
+                        "`{}` is not one JSON product: {e}",
+                        path.display()
+                    ));
                 }
             }
         }
@@ -117,17 +119,17 @@ pub fn run(args: &Args) -> Exit {
     };
     let plan = match plan(&rules, &requests, &args.holding, as_of, facts.as_ref()) {
         Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: {}\n  help: {}", e.message, e.help);
-            return Exit::Failure;
-        }
+        Err(e) => return input_error(&format!("{}\n  help: {}", e.message, e.help)),
     };
-    match args.format {
-        PlanFormat::Markdown => print!("{}", render_markdown(&plan)),
+    let text = match args.format {
+        PlanFormat::Markdown => render_markdown(&plan),
         PlanFormat::Json => match serde_json::to_string_pretty(&plan) {
-            Ok(json) => println!("{json}"),
+            Ok(json) => json + "\n",
             Err(e) => return usage_error(&format!("cannot write JSON: {e}")),
         },
+    };
+    match print_out(&text) {
+        Ok(()) => Exit::Success,
+        Err(exit) => exit,
     }
-    Exit::Success
 }

@@ -1,6 +1,6 @@
 //! `labelc schema`: the JSON Schema of the compiled rule set.
 
-use super::{Exit, usage_error};
+use super::{Exit, print_out, usage_error};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -16,10 +16,10 @@ pub fn run(args: &Args) -> Exit {
         crate::rules::json_schema()
     };
     match serde_json::to_string_pretty(&schema) {
-        Ok(json) => {
-            println!("{json}");
-            Exit::Success
-        }
+        Ok(json) => match print_out(&(json + "\n")) {
+            Ok(()) => Exit::Success,
+            Err(exit) => exit,
+        },
         Err(e) => usage_error(&format!("cannot serialize the schema: {e}")),
     }
 }

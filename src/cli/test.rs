@@ -2,19 +2,16 @@
 
 use std::path::PathBuf;
 
-use super::{Exit, Format, color_stderr, load, usage_error};
+use super::{Exit, Format, color_stderr, input_error, load, print_err, print_out, usage_error};
 use crate::diag::render_human as render_diagnostics;
 use crate::suite;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "\
+#[command(after_help = concat!("\
 Tests are `test` items in the policy files (docs/language.md, section \"Tests\"); they are
 checked like every other item before any runs.
 
-Exit status:
-  0  every test passed (and coverage is at least --min-coverage)
-  1  a test failed, coverage is below --min-coverage, or the policies have errors
-  2  usage error or I/O failure")]
+", super::exit_codes!()))]
 pub struct Args {
     /// Policy files or directories (every `*.policy` below them); `-` reads standard input.
     #[arg(required = true)]
@@ -47,27 +44,30 @@ pub fn run(args: &Args) -> Exit {
         Err(message) => return usage_error(&message),
     };
     let (outcome, lowered) = crate::test_sources(&sources, early);
-    eprint!(
-        "{}",
-        render_diagnostics(&outcome.diagnostics, &sources, color_stderr(), 100)
-    );
+    print_err(&render_diagnostics(
+        &outcome.diagnostics,
+        &sources,
+        color_stderr(),
+        100,
+    ));
     let Some((rules, cases)) = lowered else {
-        eprintln!(
-            "error: {} error(s) in the policies; no test was run",
+        return input_error(&format!(
+            "{} error(s) in the policies; no test was run",
             outcome.error_count()
-        );
-        return Exit::Failure;
+        ));
     };
     let cases = suite::filter(cases, args.filter.as_deref());
     let results = suite::run(&rules, &cases);
     let (table, overall) = suite::coverage(&rules, &results);
     let all_passed = results.iter().all(|r| r.passed);
     let coverage_ok = args.min_coverage.is_none_or(|min| overall >= min);
+    let mut report = String::new();
     match args.format {
         Format::Human => {
-            print!("{}", suite::render_human(&results));
+            report.push_str(&suite::render_human(&results));
             if args.coverage {
-                print!("\n{}", suite::render_coverage(&table, overall));
+                report.push('\n');
+                report.push_str(&suite::render_coverage(&table, overall));
             }
         }
         Format::Json => {
@@ -75,16 +75,19 @@ pub fn run(args: &Args) -> Exit {
                 .then_some((table.as_slice(), overall));
             let json = suite::to_json(&results, coverage);
             match serde_json::to_string_pretty(&json) {
-                Ok(text) => println!("{text}"),
+                Ok(text) => report = text + "\n",
                 Err(e) => return usage_error(&format!("cannot serialize the report: {e}")),
             }
         }
     }
+    if let Err(exit) = print_out(&report) {
+        return exit;
+    }
     if !coverage_ok {
-        eprintln!(
-            "error: {overall:.1}% of criteria are covered both ways, below --min-coverage {}",
+        print_err(&format!(
+            "error: {overall:.1}% of criteria are covered both ways, below --min-coverage {}\n",
             args.min_coverage.unwrap_or_default()
-        );
+        ));
     }
     if all_passed && coverage_ok {
         Exit::Success

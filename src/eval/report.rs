@@ -144,7 +144,8 @@ pub struct CriterionResult<'r> {
     /// The recognitions that credit it fully.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub credited_by: Vec<&'r str>,
-    /// Recognitions held that credit it partially (it is still evaluated).
+    /// Recognitions held that credit it partially: only on a criterion judged
+    /// on its condition (pass, fail, unknown), which it still is.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub partially_credited_by: Vec<&'r str>,
     /// For fail and unknown: the sub-expressions that decided it.
@@ -260,6 +261,13 @@ pub(crate) fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<
     if let Some(reason) = &c.reason {
         let _ = writeln!(out, "        {reason}");
     }
+    if !c.partially_credited_by.is_empty() {
+        let _ = writeln!(
+            out,
+            "        partially credited by {} (still judged on its condition)",
+            c.partially_credited_by.join(", ")
+        );
+    }
     for leaf in &c.decided_by {
         leaf_line(out, leaf);
     }
@@ -330,6 +338,18 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
             .collect();
         for c in credited {
             let _ = writeln!(out, "  credited: {} by {}", c.id, c.credited_by.join(", "));
+        }
+        for c in criteria
+            .iter()
+            .filter(|c| !c.partially_credited_by.is_empty())
+        {
+            let _ = writeln!(
+                out,
+                "  partially credited: {} ({}) by {}",
+                c.id,
+                c.outcome.word(),
+                c.partially_credited_by.join(", ")
+            );
         }
     }
     out

@@ -380,7 +380,16 @@ impl<'r> Program<'r> {
             } else {
                 Vec::new()
             },
-            partially_credited_by: partial,
+            // Partial credit is reported only on a criterion judged on its
+            // condition: one that does not apply, or is fully credited, needs no evidence.
+            partially_credited_by: if matches!(
+                verdict,
+                Verdict::Pass | Verdict::Fail | Verdict::Unknown
+            ) {
+                partial
+            } else {
+                Vec::new()
+            },
             decided_by,
         }
     }

@@ -32,12 +32,12 @@ pub fn lower(model: &Model<'_>, sources: &SourceMap) -> RuleSet {
     let mut all = Sha256::new();
     for (_, file) in sources.iter() {
         let sha = hex(&Sha256::digest(file.text.as_bytes()));
-        all.update(file.name.as_bytes());
+        all.update(file.path.as_bytes());
         all.update([0]);
         all.update(sha.as_bytes());
         all.update([b'\n']);
         files.push(SourceFile {
-            path: file.name.clone(),
+            path: file.path.clone(),
             sha256: sha,
         });
     }
@@ -101,7 +101,7 @@ impl Lowerer<'_> {
         let file = self.sources.get(span.file);
         let (line, column) = file.map_or((0, 0), |f| f.line_column(span.start as usize));
         Location {
-            file: file.map(|f| f.name.clone()).unwrap_or_default(),
+            file: file.map(|f| f.path.clone()).unwrap_or_default(),
             line,
             column,
         }
