@@ -15,6 +15,7 @@ use jiff::civil::Date;
 
 pub(crate) use report::criterion_lines;
 pub(crate) use run::eval as eval_condition;
+pub(crate) use run::holds_from;
 
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};

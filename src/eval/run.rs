@@ -172,24 +172,29 @@ fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
     }
 }
 
+/// Whether `holds` include what a recognition starts from: its level or a
+/// higher one, or its criterion. Eval and plan both decide "held" with it.
+pub(crate) fn holds_from<H: AsRef<str>>(from: &crate::rules::RecognitionFrom, holds: &[H]) -> bool {
+    holds.iter().any(|h| {
+        let Some((scheme, version, what)) = split_holding(h.as_ref()) else {
+            return false;
+        };
+        if scheme != from.scheme || version.is_some_and(|v| v != from.version) {
+            return false;
+        }
+        match (&from.level, &from.criterion) {
+            (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
+            (None, Some(criterion)) => what == criterion,
+            (None, None) => false,
+        }
+    })
+}
+
 impl CompiledRecognition<'_> {
     /// Whether the product holds what the recognition starts from: its
     /// level or a higher one, or its criterion.
     pub(crate) fn is_held(&self, record: &Record<'_>) -> bool {
-        let from = &self.recognition.from;
-        record.holds.iter().any(|h| {
-            let Some((scheme, version, what)) = split_holding(h) else {
-                return false;
-            };
-            if scheme != from.scheme || version.is_some_and(|v| v != from.version) {
-                return false;
-            }
-            match (&from.level, &from.criterion) {
-                (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
-                (None, Some(criterion)) => what == criterion,
-                (None, None) => false,
-            }
-        })
+        holds_from(&self.recognition.from, &record.holds)
     }
 
     /// Whether the arrangement covers products of `category` (`applies_to`).

@@ -15,7 +15,7 @@ use serde::Serialize;
 pub use markdown::render_markdown;
 
 use crate::eval::{
-    Program, Record, Truth, Val, Verdict, eval_condition, select_scheme, split_holding,
+    Program, Record, Truth, Val, Verdict, eval_condition, holds_from, select_scheme, split_holding,
 };
 use crate::rules::{Condition, Credit, Method, RecognitionStatus, Relationship, RuleSet, Status};
 
@@ -606,12 +606,9 @@ fn plan_scheme(
         .rules
         .recognitions
         .iter()
-        .filter(|r| r.to.scheme == scheme.id && r.to.version == scheme.version)
+        .filter(|r| targets(r, scheme))
     {
-        let relevant = record
-            .holds
-            .iter()
-            .any(|h| split_holding(h).is_some_and(|(s, _, _)| s == r.from.scheme));
+        let relevant = holds_from(&r.from, &record.holds);
         if relevant && r.status != RecognitionStatus::Official {
             open_items.push(OpenItem {
                 kind: "recognition".into(),
@@ -651,6 +648,11 @@ fn plan_scheme(
         not_applicable,
         open_items,
     })
+}
+
+/// Whether recognition `r` credits towards scheme version `s`.
+fn targets(r: &crate::rules::Recognition, s: &crate::rules::Scheme) -> bool {
+    r.to.scheme == s.id && r.to.version == s.version
 }
 
 /// `` `a`, `b` `` for a list of categories.
