@@ -463,6 +463,54 @@ fn a_plan_for_an_excluded_category_has_no_work() {
     }));
 }
 
+/// The `holds` of a `--facts` product count as held, and the plan says so:
+/// in the Markdown header and in JSON `holdings` (with `holdings_from_facts`
+/// naming them). A holding given both ways is listed once, as given.
+#[test]
+fn holdings_from_the_facts_file_are_named() {
+    let dir = common::scratch("plan-facts-holds");
+    let facts = dir.join("product.json");
+    let run = |holds: &str, extra: &[&str]| {
+        std::fs::write(
+            &facts,
+            format!(r#"{{"id": "cam", "category": "camera", {holds} "facts": {{}}}}"#),
+        )
+        .unwrap();
+        let mut args = vec!["--scheme", "alpha", "--category", "camera"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--facts", facts.to_str().unwrap()]);
+        plan(&args)
+    };
+    // Held only through the facts: listed, marked, and it credits.
+    let (md, json) = run(r#""holds": ["beta:1"],"#, &[]);
+    assert_eq!(json["holdings"], serde_json::json!(["beta:1"]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!(["beta:1"]));
+    assert!(
+        md.contains("Recognitions held: `beta:1` (from `--facts`)."),
+        "{md}"
+    );
+    assert_eq!(
+        json["schemes"][0]["credits"][0]["criterion"], "A-1",
+        "{json:#}"
+    );
+    // Given both ways: once, as given on the command line.
+    let (md, json) = run(
+        r#""holds": ["beta@1:1", "beta:1"],"#,
+        &["--holding", "beta@1:1"],
+    );
+    assert_eq!(json["holdings"], serde_json::json!(["beta@1:1", "beta:1"]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!(["beta:1"]));
+    assert!(
+        md.contains("Recognitions held: `beta@1:1`, `beta:1` (from `--facts`)."),
+        "{md}"
+    );
+    // No `holds`: nothing held, nothing marked.
+    let (md, json) = run("", &[]);
+    assert_eq!(json["holdings"], serde_json::json!([]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!([]));
+    assert!(md.contains("No recognitions held."), "{md}");
+}
+
 /// An assumed recognition is an open item only when what it credits from is
 /// held (the same test eval uses): holding ETSI EN 303 645 criterion 5.1
 /// names the 5.1 mapping to CCL, not those from 5.2 or 5.3.
