@@ -10,7 +10,7 @@ use crate::plan::{Request, plan, render_markdown};
 pub enum PlanFormat {
     /// Headings, checklists and tables, for a person or a pull request.
     Markdown,
-    /// The plan as JSON (schema: `labelc schema --plan`).
+    /// The plan as JSON (schema: `labelc schema plan`).
     Json,
 }
 

@@ -774,7 +774,7 @@ pub struct Evidence {
     pub serves: Vec<String>,
 }
 
-/// The JSON Schema of [`Plan`], as `labelc schema --plan` prints it.
+/// The JSON Schema of [`Plan`], as `labelc schema plan` prints it.
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or(serde_json::Value::Null)
+    crate::cli::schema::generate::<Plan>()
 }
