@@ -1,7 +1,7 @@
 //! The JSON Schemas of every JSON output (`schema/*.schema.json`): each
 //! committed file is what `labelc schema KIND` generates, each has an `$id`
-//! and pins its `format` value, and real outputs — every reference plan,
-//! diffs, test reports, check reports with errors —
+//! and pins its `format` value, and real outputs — every reference plan, eval
+//! results and error lines, diffs, test reports, check reports with errors —
 //! validate against them with an independent validator (`jsonschema`), while
 //! broken documents do not.
 
@@ -15,11 +15,12 @@
 
 mod common;
 
-use common::{labelc, root, text};
+use common::{labelc, labelc_with_input, root, text};
 
-const KINDS: [(&str, &str); 5] = [
+const KINDS: [(&str, &str); 6] = [
     ("rules", "labelc.rules/v1"),
     ("plan", "labelc.plan/v1"),
+    ("eval", "labelc.eval/v1"),
     ("diff", "labelc.diff/v1"),
     ("test", "labelc.test/v1"),
     ("check", "labelc.check/v1"),
@@ -103,7 +104,7 @@ fn assert_format_pinned(
     );
 }
 
-/// Compiles the reference policies once, to a file `plan` reads.
+/// Compiles the reference policies once, to a file `plan` and `eval` read.
 fn compiled_policies(name: &str) -> (std::path::PathBuf, labelc::rules::RuleSet) {
     let out = labelc(&["compile", "policies/"]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
@@ -198,6 +199,88 @@ fn every_reference_plan_validates() {
     let mut broken = several.clone();
     broken["schemes"][0].as_object_mut().unwrap().remove("work");
     assert!(!errors(&validator, &broken).is_empty());
+}
+
+/// Result lines (plain and `--explain`, excluded and out-of-scope products
+/// included) and error lines of `eval --format json` validate, line by line.
+#[test]
+fn eval_lines_validate() {
+    let (rules_path, rules) = compiled_policies("schema-eval");
+    let rules_arg = rules_path.to_str().unwrap();
+    let validator = validator("eval");
+    let portfolio = std::fs::read(root().join("policies/examples/portfolio.jsonl")).unwrap();
+    let mut input = portfolio.clone();
+    input.extend_from_slice(b"{\"id\": \"broken\", \"facts\": 3}\nnot json\n\n");
+    let mut seen = (0, 0);
+    for scheme in &rules.schemes {
+        let key = scheme.key();
+        for explain in [false, true] {
+            let mut args = vec![
+                "eval",
+                rules_arg,
+                "--scheme",
+                &key,
+                "--facts",
+                "-",
+                "--as-of",
+                "2026-11-25",
+                "--format",
+                "json",
+            ];
+            if explain {
+                args.push("--explain");
+            }
+            let out = labelc_with_input(&args, &input);
+            for line in text(&out.stdout).lines() {
+                let value: serde_json::Value = serde_json::from_str(line).unwrap();
+                assert_valid(&validator, &value, &format!("{key}: {line}"));
+                if value.get("error").is_some() {
+                    seen.1 += 1;
+                } else {
+                    seen.0 += 1;
+                }
+            }
+        }
+    }
+    assert!(seen.0 > 100 && seen.1 > 10, "{seen:?}");
+    // A single product in error is one error line too.
+    let out = labelc_with_input(
+        &[
+            "eval",
+            rules_arg,
+            "--scheme",
+            "ccl@2026-04",
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        b"{\"id\": 1}",
+    );
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(line["error"].is_string(), "{line}");
+    assert_format_pinned(&validator, &line, "eval");
+    // Not vacuous: a result without its level fails, and so does an error without its line.
+    let out = labelc_with_input(
+        &[
+            "eval",
+            rules_arg,
+            "--scheme",
+            "ccl@2026-04",
+            "--facts",
+            "-",
+            "--format",
+            "json",
+        ],
+        portfolio.split(|b| *b == b'\n').next().unwrap(),
+    );
+    let mut result: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_format_pinned(&validator, &result, "eval");
+    result.as_object_mut().unwrap().remove("level");
+    assert!(!errors(&validator, &result).is_empty());
+    let mut error = line.clone();
+    error.as_object_mut().unwrap().remove("line");
+    assert!(!errors(&validator, &error).is_empty());
 }
 
 /// Diffs of reference versions, with and without products, validate.

@@ -1,4 +1,4 @@
-//! `labelc schema [rules|plan|diff|test|check]`: the JSON Schema of the
+//! `labelc schema [rules|plan|eval|diff|test|check]`: the JSON Schema of the
 //! compiled rule set or of a command's `--format json` output.
 //!
 //! Every schema is generated from the Rust types that write the JSON, and
@@ -15,6 +15,8 @@ pub enum Kind {
     Rules,
     /// A plan (`labelc plan --format json`).
     Plan,
+    /// One line of `labelc eval --format json` (JSON Lines): a result or an error.
+    Eval,
     /// A diff (`labelc diff --format json`).
     Diff,
     /// A test report (`labelc test --format json`).
@@ -38,6 +40,7 @@ pub fn schema(kind: Kind) -> serde_json::Value {
     let (mut schema, format) = match kind {
         Kind::Rules => (crate::rules::json_schema(), crate::rules::FORMAT),
         Kind::Plan => (crate::plan::json_schema(), crate::plan::FORMAT),
+        Kind::Eval => (crate::eval::json_schema(), crate::eval::FORMAT),
         Kind::Diff => (crate::diff::json_schema(), crate::diff::FORMAT),
         Kind::Test => (crate::suite::json_schema(), crate::suite::FORMAT),
         Kind::Check => (super::check::json_schema(), super::check::FORMAT),
@@ -57,7 +60,7 @@ pub(crate) fn generate<T: schemars::JsonSchema>() -> serde_json::Value {
 }
 
 /// Adds `$id` and pins the top-level `format` property to the document's
-/// value.
+/// value (an eval line's `format` is pinned by its type, in each branch).
 fn identify(schema: &mut serde_json::Value, format: &str) {
     if let Some(property) = schema
         .get_mut("properties")

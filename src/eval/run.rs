@@ -544,6 +544,7 @@ impl<'r> Program<'r> {
     /// An outcome with this product's identity and nothing judged.
     fn blank_outcome(&self, record: &Record<'_>, category: &'r str) -> Outcome<'r> {
         Outcome {
+            format: super::report::EvalFormat,
             line: None,
             id: record.id.to_string(),
             scheme: super::report::SchemeName {
