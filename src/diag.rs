@@ -12,7 +12,7 @@ use crate::span::Span;
 
 /// How bad a diagnostic is. Errors fail `check`; warnings fail it only under
 /// `--deny-warnings`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -535,7 +535,7 @@ pub fn render_human(
 }
 
 /// A diagnostic as JSON: what tools read from `--format json`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonDiagnostic<'a> {
     pub code: &'static str,
     pub severity: Severity,
@@ -549,13 +549,13 @@ pub struct JsonDiagnostic<'a> {
 }
 
 /// A byte range, end exclusive.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonSpan {
     pub start: u32,
     pub end: u32,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct JsonLabel<'a> {
     pub primary: bool,
     pub message: &'a str,

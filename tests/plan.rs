@@ -462,3 +462,103 @@ fn a_plan_for_an_excluded_category_has_no_work() {
             .starts_with("`schedule_3_excepted_products` is excluded")
     }));
 }
+
+/// The `holds` of a `--facts` product count as held, and the plan says so:
+/// in the Markdown header and in JSON `holdings` (with `holdings_from_facts`
+/// naming them). A holding given both ways is listed once, as given.
+#[test]
+fn holdings_from_the_facts_file_are_named() {
+    let dir = common::scratch("plan-facts-holds");
+    let facts = dir.join("product.json");
+    let run = |holds: &str, extra: &[&str]| {
+        std::fs::write(
+            &facts,
+            format!(r#"{{"id": "cam", "category": "camera", {holds} "facts": {{}}}}"#),
+        )
+        .unwrap();
+        let mut args = vec!["--scheme", "alpha", "--category", "camera"];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(&["--facts", facts.to_str().unwrap()]);
+        plan(&args)
+    };
+    // Held only through the facts: listed, marked, and it credits.
+    let (md, json) = run(r#""holds": ["beta:1"],"#, &[]);
+    assert_eq!(json["holdings"], serde_json::json!(["beta:1"]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!(["beta:1"]));
+    assert!(
+        md.contains("Recognitions held: `beta:1` (from `--facts`)."),
+        "{md}"
+    );
+    assert_eq!(
+        json["schemes"][0]["credits"][0]["criterion"], "A-1",
+        "{json:#}"
+    );
+    // Given both ways: once, as given on the command line.
+    let (md, json) = run(
+        r#""holds": ["beta@1:1", "beta:1"],"#,
+        &["--holding", "beta@1:1"],
+    );
+    assert_eq!(json["holdings"], serde_json::json!(["beta@1:1", "beta:1"]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!(["beta:1"]));
+    assert!(
+        md.contains("Recognitions held: `beta@1:1`, `beta:1` (from `--facts`)."),
+        "{md}"
+    );
+    // No `holds`: nothing held, nothing marked.
+    let (md, json) = run("", &[]);
+    assert_eq!(json["holdings"], serde_json::json!([]));
+    assert_eq!(json["holdings_from_facts"], serde_json::json!([]));
+    assert!(md.contains("No recognitions held."), "{md}");
+}
+
+/// An assumed recognition is an open item only when what it credits from is
+/// held (the same test eval uses): holding ETSI EN 303 645 criterion 5.1
+/// names the 5.1 mapping to CCL, not those from 5.2 or 5.3.
+#[test]
+fn an_assumed_recognition_is_open_only_when_its_source_is_held() {
+    let open = |holding: &str| -> Vec<String> {
+        let out = labelc(&[
+            "plan",
+            "policies/",
+            "--scheme",
+            "ccl@2026-04",
+            "--category",
+            "consumer_cameras",
+            "--holding",
+            holding,
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["schemes"][0]["open_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["kind"] == "recognition")
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let five_one = open("etsi_en_303_645:5.1");
+    assert!(
+        five_one.contains(&"etsi-5.1--ccl".to_string()),
+        "{five_one:?}"
+    );
+    assert!(
+        !five_one
+            .iter()
+            .any(|id| id == "etsi-5.2--ccl" || id == "etsi-5.3--ccl"),
+        "{five_one:?}"
+    );
+    let five_three = open("etsi_en_303_645:5.3");
+    assert!(
+        five_three.contains(&"etsi-5.3--ccl".to_string()),
+        "{five_three:?}"
+    );
+    assert!(
+        !five_three.contains(&"etsi-5.1--ccl".to_string()),
+        "{five_three:?}"
+    );
+}

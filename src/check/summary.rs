@@ -8,7 +8,7 @@ use crate::ast::{Category, Status};
 use crate::resolve::Model;
 use crate::source::SourceMap;
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub schemes: Vec<SchemeSummary>,
     pub facts: usize,
@@ -18,7 +18,7 @@ pub struct Summary {
     pub pending: Vec<Pending>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct SchemeSummary {
     /// `id@version`
     pub scheme: String,
@@ -29,7 +29,7 @@ pub struct SchemeSummary {
     pub levels: Vec<LevelSummary>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct LevelSummary {
     pub rank: i64,
     pub title: Option<String>,
@@ -38,7 +38,7 @@ pub struct LevelSummary {
 }
 
 /// An item the published texts leave open.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 pub struct Pending {
     pub scheme: String,
     pub kind: &'static str,

@@ -34,12 +34,24 @@ pub enum CheckFormat {
     Sarif,
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    errors: usize,
-    warnings: usize,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
-    summary: &'a Summary,
+/// The value of `format` in `labelc check --format json`.
+pub const FORMAT: &str = "labelc.check/v1";
+
+/// `labelc check --format json`: the diagnostics and the summary.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct JsonReport<'a> {
+    /// Always `labelc.check/v1`.
+    pub format: &'static str,
+    pub errors: usize,
+    pub warnings: usize,
+    /// Sorted by file and position.
+    pub diagnostics: Vec<JsonDiagnostic<'a>>,
+    pub summary: &'a Summary,
+}
+
+/// The JSON Schema of [`JsonReport`], as `labelc schema check` prints it.
+pub fn json_schema() -> serde_json::Value {
+    super::schema::generate::<JsonReport<'_>>()
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -67,6 +79,7 @@ pub fn run(args: &Args) -> Exit {
         }
         CheckFormat::Json => {
             let report = JsonReport {
+                format: FORMAT,
                 errors: outcome.error_count(),
                 warnings: outcome.warning_count(),
                 diagnostics: to_json(&outcome.diagnostics, &sources),

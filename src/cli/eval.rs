@@ -4,12 +4,10 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use serde::Serialize;
-
 use super::{Exit, assessment_date, color_stderr, input_error, load, print_err, usage_error};
 use crate::compile_sources;
 use crate::diag::render_human;
-use crate::eval::{Outcome, Program, render_explanation};
+use crate::eval::{EvalFormat, LineError, Outcome, Program, render_explanation};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -73,12 +71,6 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
             outcome.error_count()
         ))
     })
-}
-
-#[derive(Serialize)]
-struct LineError<'a> {
-    line: usize,
-    error: &'a str,
 }
 
 struct Run<'p, 'r, W: Write> {
@@ -163,6 +155,7 @@ impl<W: Write> Run<'_, '_, W> {
                 serde_json::to_writer(
                     &mut self.out,
                     &LineError {
+                        format: EvalFormat,
                         line,
                         error: message,
                     },

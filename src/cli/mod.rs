@@ -79,7 +79,8 @@ pub enum Command {
     /// written when the input has errors.
     #[command(after_help = EXIT_CODES)]
     Compile(compile::Args),
-    /// Print the JSON Schema of the compiled rule set on stdout.
+    /// Print on stdout the JSON Schema of the compiled rule set or of a
+    /// command's `--format json` output.
     #[command(after_help = EXIT_CODES)]
     Schema(schema::Args),
     /// Judge products (JSON, or JSON Lines) against a scheme: the level each

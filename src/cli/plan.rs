@@ -10,7 +10,7 @@ use crate::plan::{Request, plan, render_markdown};
 pub enum PlanFormat {
     /// Markdown on stdout: headings, checklists and tables, for a person or a pull request.
     Markdown,
-    /// The plan as one JSON document on stdout (schema: `labelc schema --plan`).
+    /// The plan as one JSON document on stdout (schema: `labelc schema plan`).
     Json,
 }
 

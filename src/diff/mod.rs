@@ -22,7 +22,7 @@ pub use condition::compare_conditions;
 pub const FORMAT: &str = "labelc.diff/v1";
 
 /// How a change can move products between levels.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Class {
     /// Some product could reach a lower level than before.
@@ -56,7 +56,7 @@ impl Class {
 }
 
 /// One change.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Change {
     /// The scheme id (`ccl`), or `facts` for the vocabulary.
     pub scheme: String,
@@ -73,7 +73,7 @@ pub struct Change {
 }
 
 /// A product whose level differs between the versions.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProductChange {
     pub id: String,
     pub scheme: String,
@@ -83,7 +83,7 @@ pub struct ProductChange {
     pub criteria: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Products {
     pub evaluated: usize,
     pub errors: Vec<String>,
@@ -93,7 +93,7 @@ pub struct Products {
 }
 
 /// The whole diff.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Diff {
     /// Always `labelc.diff/v1`.
     pub format: String,
@@ -103,6 +103,11 @@ pub struct Diff {
     pub changes: Vec<Change>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub products: Option<Products>,
+}
+
+/// The JSON Schema of [`Diff`], as `labelc schema diff` prints it.
+pub fn json_schema() -> serde_json::Value {
+    crate::cli::schema::generate::<Diff>()
 }
 
 impl Diff {

@@ -19,7 +19,9 @@ impl Outcome<'_> {
     /// Appends the outcome as JSON to `out`: the same bytes as
     /// `serde_json::to_writer(out, self)`, written faster.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        out.push(b'{');
+        out.extend_from_slice(b"{\"format\":\"");
+        out.extend_from_slice(super::FORMAT.as_bytes());
+        out.extend_from_slice(b"\",");
         if let Some(line) = self.line {
             out.extend_from_slice(b"\"line\":");
             number(out, line)?;

@@ -15,12 +15,13 @@ use jiff::civil::Date;
 
 pub(crate) use report::criterion_lines;
 pub(crate) use run::eval as eval_condition;
+pub(crate) use run::holds_from;
 
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};
 pub use report::{
-    CriterionResult, GroupResult, Leaf, LeafFacts, NextLevel, Outcome, SchemeName, Truth, Verdict,
-    render_explanation,
+    CriterionResult, EvalFormat, EvalLine, FORMAT, GroupResult, Leaf, LeafFacts, LineError,
+    NextLevel, Outcome, SchemeName, Truth, Verdict, json_schema, render_explanation,
 };
 
 /// A problem with one product: it is reported in place of its result.

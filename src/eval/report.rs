@@ -35,8 +35,58 @@ fn display<T: std::fmt::Display, S: Serializer>(
     serializer.collect_str(value)
 }
 
+/// The value of `format` on every line of `eval --format json`.
+pub const FORMAT: &str = "labelc.eval/v1";
+
+/// The `format` member of an eval JSON line: always [`FORMAT`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalFormat;
+
+impl Serialize for EvalFormat {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(FORMAT)
+    }
+}
+
+impl schemars::JsonSchema for EvalFormat {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "EvalFormat".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "Always `labelc.eval/v1`.",
+            "type": "string",
+            "const": FORMAT,
+        })
+    }
+}
+
+/// One line of `eval --format json` (JSON Lines): a product's result, or
+/// why the product on that input line could not be judged.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+#[serde(untagged)]
+pub enum EvalLine<'r> {
+    Result(Box<Outcome<'r>>),
+    Error(LineError<'r>),
+}
+
+/// A product that could not be judged, in place of its result.
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct LineError<'a> {
+    pub format: EvalFormat,
+    /// The input line (1 for a single JSON document).
+    pub line: usize,
+    pub error: &'a str,
+}
+
+/// The JSON Schema of one [`EvalLine`], as `labelc schema eval` prints it.
+pub fn json_schema() -> serde_json::Value {
+    crate::cli::schema::generate::<EvalLine<'_>>()
+}
+
 /// Kleene's three truth values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Truth {
     False,
@@ -98,11 +148,12 @@ impl Verdict {
 }
 
 /// A sub-expression that decided a criterion, with the fact values it read.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Leaf<'r> {
     pub expr: &'r str,
     pub value: Truth,
     /// Fact name → the product's value (`null` when the product does not give it).
+    #[schemars(with = "BTreeMap<String, serde_json::Value>")]
     pub facts: LeafFacts<'r>,
 }
 
@@ -133,7 +184,7 @@ impl Serialize for LeafFacts<'_> {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CriterionResult<'r> {
     pub id: &'r str,
     pub title: &'r str,
@@ -154,7 +205,7 @@ pub struct CriterionResult<'r> {
 }
 
 /// An at-least-k-of-n group the next level does not meet yet.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct GroupResult<'r> {
     pub k: i64,
     pub of: Vec<&'r str>,
@@ -163,7 +214,7 @@ pub struct GroupResult<'r> {
 }
 
 /// The lowest level the product does not reach, and what stands in the way.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NextLevel<'r> {
     pub rank: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -175,15 +226,18 @@ pub struct NextLevel<'r> {
 }
 
 /// The result for one product.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Outcome<'r> {
+    pub format: EvalFormat,
     /// The input line (JSON Lines input only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
     pub id: String,
     /// `id@version` of the scheme judged against.
+    #[schemars(with = "String")]
     pub scheme: SchemeName<'r>,
     #[serde(serialize_with = "display")]
+    #[schemars(with = "String")]
     pub as_of: jiff::civil::Date,
     pub category: &'r str,
     /// Whether the category is in scope on `as_of` (its effective date, and its parents', has come,

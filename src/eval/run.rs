@@ -172,28 +172,34 @@ fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
     }
 }
 
+/// Whether `holds` include what a recognition starts from: its level or a
+/// higher one, or its criterion. Eval and plan both decide "held" with it.
+pub(crate) fn holds_from<H: AsRef<str>>(from: &crate::rules::RecognitionFrom, holds: &[H]) -> bool {
+    holds.iter().any(|h| {
+        let Some((scheme, version, what)) = split_holding(h.as_ref()) else {
+            return false;
+        };
+        // An unpinned `from` accepts a holding of any version.
+        if scheme != from.scheme
+            || version
+                .zip(from.version.as_deref())
+                .is_some_and(|(held, named)| held != named)
+        {
+            return false;
+        }
+        match (&from.level, &from.criterion) {
+            (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
+            (None, Some(criterion)) => what == criterion,
+            (None, None) => false,
+        }
+    })
+}
+
 impl CompiledRecognition<'_> {
     /// Whether the product holds what the recognition starts from: its
     /// level or a higher one, or its criterion.
     pub(crate) fn is_held(&self, record: &Record<'_>) -> bool {
-        let from = &self.recognition.from;
-        record.holds.iter().any(|h| {
-            let Some((scheme, version, what)) = split_holding(h) else {
-                return false;
-            };
-            if scheme != from.scheme
-                || version
-                    .zip(from.version.as_deref())
-                    .is_some_and(|(held, named)| held != named)
-            {
-                return false;
-            }
-            match (&from.level, &from.criterion) {
-                (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
-                (None, Some(criterion)) => what == criterion,
-                (None, None) => false,
-            }
-        })
+        holds_from(&self.recognition.from, &record.holds)
     }
 
     /// Whether the arrangement covers products of `category` (`applies_to`).
@@ -552,6 +558,7 @@ impl<'r> Program<'r> {
     /// An outcome with this product's identity and nothing judged.
     fn blank_outcome(&self, record: &Record<'_>, category: &'r str) -> Outcome<'r> {
         Outcome {
+            format: super::report::EvalFormat,
             line: None,
             id: record.id.to_string(),
             scheme: super::report::SchemeName {

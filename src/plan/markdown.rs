@@ -243,7 +243,17 @@ pub fn render_markdown(plan: &Plan) -> String {
     if plan.holdings.is_empty() {
         let _ = writeln!(out, "No recognitions held.\n");
     } else {
-        let held: Vec<String> = plan.holdings.iter().map(|h| format!("`{h}`")).collect();
+        let held: Vec<String> = plan
+            .holdings
+            .iter()
+            .map(|h| {
+                if plan.holdings_from_facts.contains(h) {
+                    format!("`{h}` (from `--facts`)")
+                } else {
+                    format!("`{h}`")
+                }
+            })
+            .collect();
         let _ = writeln!(out, "Recognitions held: {}.\n", held.join(", "));
     }
     for scheme in &plan.schemes {

@@ -15,7 +15,7 @@ use serde::Serialize;
 pub use markdown::render_markdown;
 
 use crate::eval::{
-    Program, Record, Truth, Val, Verdict, eval_condition, select_scheme, split_holding,
+    Program, Record, Truth, Val, Verdict, eval_condition, holds_from, select_scheme, split_holding,
 };
 use crate::rules::{Condition, Credit, Method, RecognitionStatus, Relationship, RuleSet, Status};
 
@@ -57,8 +57,11 @@ pub struct Plan {
     /// Always `labelc.plan/v1`.
     pub format: String,
     pub as_of: String,
-    /// Recognitions held, as given.
+    /// Every recognition the plan counts as held: the `--holding` arguments,
+    /// then the `holds` of the `--facts` product not already given.
     pub holdings: Vec<String>,
+    /// The holdings taken from the `--facts` product's `holds`.
+    pub holdings_from_facts: Vec<String>,
     pub schemes: Vec<SchemePlan>,
     /// Facts to establish, each with every planned criterion whose condition reads it.
     pub evidence: Vec<Evidence>,
@@ -80,8 +83,7 @@ pub struct SchemePlan {
     pub level_title: Option<String>,
     pub scope: Scope,
     pub credits: Vec<CreditItem>,
-    /// Criteria the known facts already decide (residual plans only).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Criteria the known facts already decide (residual plans only; empty otherwise).
     pub decided: Vec<Decided>,
     pub work: Vec<Step>,
     pub not_applicable: Vec<NotApplicable>,
@@ -143,17 +145,14 @@ pub struct WorkItem {
     /// Facts the assessor must establish (those its condition reads).
     pub facts: Vec<String>,
     /// The evidence the criterion asks for.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<String>,
     /// Pending: the published texts leave it open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<String>,
     /// Partial credits held: the criterion stays, as reduced work.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub reduced_by: Vec<CreditSource>,
     /// Criteria of other planned schemes that the same evidence serves
     /// (linked by a recognition that credits in this direction).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also_serves: Vec<String>,
 }
 
@@ -302,10 +301,28 @@ pub fn plan(
     }
     link_recognitions(rules, &mut schemes);
     let (evidence, evidence_saved) = merge_evidence(rules, &schemes);
+    // The facts' `holds` count as held too (the product record reads them): say which.
+    let mut holdings_from_facts: Vec<String> = Vec::new();
+    let held_in_facts = facts
+        .and_then(|f| f.get("holds"))
+        .and_then(serde_json::Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(serde_json::Value::as_str);
+    for h in held_in_facts {
+        if !holdings.iter().any(|g| g == h) && !holdings_from_facts.iter().any(|g| g == h) {
+            holdings_from_facts.push(h.to_string());
+        }
+    }
     Ok(Plan {
         format: FORMAT.to_string(),
         as_of: as_of.to_string(),
-        holdings: holdings.to_vec(),
+        holdings: holdings
+            .iter()
+            .chain(&holdings_from_facts)
+            .cloned()
+            .collect(),
+        holdings_from_facts,
         schemes,
         evidence,
         evidence_saved,
@@ -608,10 +625,7 @@ fn plan_scheme(
         .iter()
         .filter(|r| r.targets(scheme))
     {
-        let relevant = record
-            .holds
-            .iter()
-            .any(|h| split_holding(h).is_some_and(|(s, _, _)| s == r.from.scheme));
+        let relevant = holds_from(&r.from, &record.holds);
         if relevant && r.status != RecognitionStatus::Official {
             open_items.push(OpenItem {
                 kind: "recognition".into(),
@@ -767,7 +781,7 @@ pub struct Evidence {
     pub serves: Vec<String>,
 }
 
-/// The JSON Schema of [`Plan`], as `labelc schema --plan` prints it.
+/// The JSON Schema of [`Plan`], as `labelc schema plan` prints it.
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(Plan)).unwrap_or(serde_json::Value::Null)
+    crate::cli::schema::generate::<Plan>()
 }

@@ -20,7 +20,7 @@ use crate::rules::{Location, RuleSet};
 use crate::source::SourceMap;
 use crate::span::Span;
 
-pub use report::{render_coverage, render_human, to_json};
+pub use report::{FORMAT, TestReport, json_schema, render_coverage, render_human, to_json};
 
 /// One `test` item, ready to run.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -182,7 +182,7 @@ fn json_value(kind: &ValueKind, text: &str) -> serde_json::Value {
 }
 
 /// The result of one test.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct TestResult {
     pub id: String,
     pub scheme: String,
@@ -199,7 +199,7 @@ pub struct TestResult {
     pub seen: Option<Seen>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Failure {
     pub expected: String,
     pub actual: String,
@@ -344,7 +344,7 @@ fn criterion_explanation(c: &crate::eval::CriterionResult<'_>) -> String {
 }
 
 /// Coverage of one scheme version by the tests that ran against it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct Coverage {
     pub scheme: String,
     pub tests: usize,
@@ -355,7 +355,7 @@ pub struct Coverage {
     pub percent: f64,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CriterionCoverage {
     pub id: String,
     /// Some test saw it pass (or credited).
@@ -364,7 +364,7 @@ pub struct CriterionCoverage {
     pub not_met: bool,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct LevelCoverage {
     pub rank: i64,
     /// Some test's product reached exactly this level.

@@ -101,31 +101,43 @@ pub fn render_coverage(table: &[Coverage], overall: f64) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct Report<'a> {
-    format: &'static str,
-    passed: usize,
-    failed: usize,
-    tests: &'a [TestResult],
+/// The value of `format` in `labelc test --format json`.
+pub const FORMAT: &str = "labelc.test/v1";
+
+/// `labelc test --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct TestReport<'a> {
+    /// Always `labelc.test/v1`.
+    pub format: &'static str,
+    pub passed: usize,
+    pub failed: usize,
+    pub tests: &'a [TestResult],
+    /// With `--coverage` or `--min-coverage`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    coverage: Option<CoverageReport<'a>>,
+    pub coverage: Option<CoverageReport<'a>>,
 }
 
-#[derive(Serialize)]
-struct CoverageReport<'a> {
-    percent: f64,
-    schemes: &'a [Coverage],
+/// Coverage of every scheme version, and over all of them.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CoverageReport<'a> {
+    pub percent: f64,
+    pub schemes: &'a [Coverage],
 }
 
 /// The JSON report (`labelc.test/v1`).
 pub fn to_json(results: &[TestResult], coverage: Option<(&[Coverage], f64)>) -> serde_json::Value {
     let passed = results.iter().filter(|r| r.passed).count();
-    let report = Report {
-        format: "labelc.test/v1",
+    let report = TestReport {
+        format: FORMAT,
         passed,
         failed: results.len() - passed,
         tests: results,
         coverage: coverage.map(|(schemes, percent)| CoverageReport { percent, schemes }),
     };
     serde_json::to_value(&report).unwrap_or(serde_json::Value::Null)
+}
+
+/// The JSON Schema of [`TestReport`], as `labelc schema test` prints it.
+pub fn json_schema() -> serde_json::Value {
+    crate::cli::schema::generate::<TestReport<'_>>()
 }
