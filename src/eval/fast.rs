@@ -33,7 +33,8 @@ pub fn read<'de>(program: &Program<'_>, line: &'de str) -> Option<Record<'de>> {
             match key {
                 "id" if id.is_none() => id = Some(s.string()?),
                 "category" if category.is_none() => category = Some(s.category(program)?),
-                "holds" if holds.is_none() => holds = Some(s.strings()?),
+                // Holdings are parsed and checked by the serde reader.
+                "holds" if holds.is_none() && s.strings()?.is_empty() => holds = Some(()),
                 "facts" if values.is_none() => values = Some(s.facts(program, &mut items)?),
                 _ => return None,
             }
@@ -46,7 +47,7 @@ pub fn read<'de>(program: &Program<'_>, line: &'de str) -> Option<Record<'de>> {
     Some(Record {
         id: Cow::Borrowed(id?),
         category: category?.map(Cow::Borrowed),
-        holds: holds.unwrap_or_default(),
+        holds: Vec::new(),
         values: values.unwrap_or_else(|| vec![Val::Missing; program.slots.len()]),
         items,
     })
@@ -214,6 +215,8 @@ impl<'de> Scanner<'de> {
             let category = self.string()?;
             if scheme == program.scheme.id {
                 found = Some(category);
+            } else if !super::product::is_scheme_id(program.rules, scheme) {
+                return None;
             }
             if !self.next_member(b'}')? {
                 return Some(found);

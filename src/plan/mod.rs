@@ -14,10 +14,10 @@ use serde::Serialize;
 
 pub use markdown::render_markdown;
 
-use crate::eval::{
-    Program, Record, Truth, Val, Verdict, eval_condition, select_scheme, split_holding,
+use crate::eval::{Program, Record, Truth, Val, Verdict, eval_condition, select_scheme};
+use crate::rules::{
+    Condition, Credit, Holding, Method, RecognitionStatus, Relationship, RuleSet, Status,
 };
-use crate::rules::{Condition, Credit, Method, RecognitionStatus, Relationship, RuleSet, Status};
 
 /// The value of [`Plan::format`].
 pub const FORMAT: &str = "labelc.plan/v1";
@@ -223,55 +223,21 @@ fn method_rank(method: Option<Method>) -> u8 {
     }
 }
 
-/// Checks that every holding names a level (or criterion) of a compiled scheme.
-pub fn check_holdings(rules: &RuleSet, holdings: &[String]) -> Result<(), PlanError> {
-    for holding in holdings {
-        let Some((scheme, version, what)) = split_holding(holding) else {
-            return Err(error(
-                format!("`{holding}` is not a holding"),
-                "write `scheme:level`, e.g. `sg_cls:2`".to_string(),
-            ));
-        };
-        let matching: Vec<&crate::rules::Scheme> = rules
-            .schemes
-            .iter()
-            .filter(|s| s.id == scheme && version.is_none_or(|v| v == s.version))
-            .collect();
-        if matching.is_empty() {
-            let ids: BTreeSet<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
-            let help = crate::diag::suggest(scheme, ids.iter().copied())
-                .map(|s| format!("did you mean `{s}:{what}`?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "the compiled schemes are {}",
-                        ids.into_iter().collect::<Vec<_>>().join(", ")
-                    )
-                });
-            return Err(error(format!("`{holding}` names no compiled scheme"), help));
-        }
-        let names_level = what.parse::<i64>().is_ok_and(|r| {
-            matching
-                .iter()
-                .any(|s| s.levels.iter().any(|l| l.rank == r))
-        });
-        let names_criterion = matching
-            .iter()
-            .any(|s| s.criteria.iter().any(|c| c.id == what));
-        if !names_level && !names_criterion {
-            let ranks: BTreeSet<String> = matching
-                .iter()
-                .flat_map(|s| s.levels.iter().map(|l| l.rank.to_string()))
-                .collect();
-            return Err(error(
-                format!("`{holding}` names no level of `{scheme}`"),
-                format!(
-                    "the levels of `{scheme}` are {}",
-                    ranks.into_iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
+/// Reads every holding (`scheme:level`, `scheme#criterion`, either with
+/// `@version`) and checks it names a level or criterion of a compiled scheme.
+pub fn check_holdings(rules: &RuleSet, holdings: &[String]) -> Result<Vec<Holding>, PlanError> {
+    holdings
+        .iter()
+        .map(|text| {
+            Holding::parse_in(text, rules).map_err(|e| {
+                error(
+                    e.message,
+                    e.help
+                        .unwrap_or_else(|| "see docs/plan.md for holdings".to_string()),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Plans the requests. `facts` is one product's known facts in the eval input
@@ -283,7 +249,7 @@ pub fn plan(
     as_of: jiff::civil::Date,
     facts: Option<&serde_json::Value>,
 ) -> Result<Plan, PlanError> {
-    check_holdings(rules, holdings)?;
+    let held = check_holdings(rules, holdings)?;
     let mut schemes = Vec::new();
     let mut programs = Vec::new();
     for request in requests {
@@ -298,7 +264,7 @@ pub fn plan(
         programs.push((program, request));
     }
     for (program, request) in &programs {
-        schemes.push(plan_scheme(program, request, holdings, facts)?);
+        schemes.push(plan_scheme(program, request, &held, facts)?);
     }
     link_recognitions(rules, &mut schemes);
     let (evidence, evidence_saved) = merge_evidence(rules, &schemes);
@@ -315,7 +281,7 @@ pub fn plan(
 fn plan_scheme(
     program: &Program<'_>,
     request: &Request,
-    holdings: &[String],
+    holdings: &[Holding],
     facts: Option<&serde_json::Value>,
 ) -> Result<SchemePlan, PlanError> {
     let scheme = program.scheme;
@@ -379,9 +345,7 @@ fn plan_scheme(
             items: Vec::new(),
         },
     };
-    record
-        .holds
-        .extend(holdings.iter().map(|h| h.clone().into()));
+    record.holds.extend(holdings.iter().cloned());
     let known = facts.is_some();
 
     // Every criterion the target level requires, with the lowest level that requires it.
@@ -608,10 +572,7 @@ fn plan_scheme(
         .iter()
         .filter(|r| r.to.scheme == scheme.id && r.to.version == scheme.version)
     {
-        let relevant = record
-            .holds
-            .iter()
-            .any(|h| split_holding(h).is_some_and(|(s, _, _)| s == r.from.scheme));
+        let relevant = record.holds.iter().any(|h| h.scheme == r.from.scheme);
         if relevant && r.status != RecognitionStatus::Official {
             open_items.push(OpenItem {
                 kind: "recognition".into(),

@@ -4,11 +4,13 @@
 //! provenance and source location, and conditions are typed expression trees
 //! whose fact references are resolved to slots in [`RuleSet::facts`].
 
+mod holding;
 mod lower;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use holding::{Held, Holding, HoldingError};
 pub use lower::lower;
 
 /// The value of [`RuleSet::format`] this version of labelc writes and reads.
