@@ -42,7 +42,7 @@ impl std::fmt::Display for HoldingError {
 impl std::error::Error for HoldingError {}
 
 /// The shape every holding has, for help texts.
-const SHAPES: &str = "write `SCHEME:LEVEL` for a level or `SCHEME#CRITERION` for a criterion, \
+const SHAPES: &str = "write `SCHEME:N` for level N or `SCHEME#CRITERION` for a criterion, \
                       each with an optional `@VERSION` after the scheme";
 
 fn error(message: String, help: impl Into<Option<String>>) -> HoldingError {
