@@ -1156,9 +1156,12 @@ pub fn compare_products(
                 (Ok(a), Ok(_)) if a.category.is_none() => continue,
                 (Ok(a), Ok(b)) => (a, b),
                 (Err(e), _) | (_, Err(e)) => {
+                    let product = crate::eval::line_id(line)
+                        .map(|id| format!(" (`{id}`)"))
+                        .unwrap_or_default();
                     products
                         .errors
-                        .push(format!("line {}: {}", number + 1, e.0));
+                        .push(format!("line {}{product}: {}", number + 1, e.0));
                     continue;
                 }
             };
