@@ -4,8 +4,9 @@
 //! the [`Record`] the serde reader ([`super::RecordSeed`]) builds for the
 //! same line, without the visitor round trip per key and value. Anything
 //! else — an escape, a fraction, an unknown key, a type mismatch, a duplicate,
-//! malformed JSON — returns `None`, and the caller reads the line with serde,
-//! which then gives the usual value or the usual error. So the fast path
+//! a holding, a `category` key that names no scheme, malformed JSON — returns
+//! `None`, and the caller reads the line with serde, which then gives the
+//! usual value or the usual error. So the fast path
 //! never decides an error, and a test checks it agrees with serde.
 
 use std::borrow::Cow;

@@ -235,6 +235,7 @@ pub(super) fn is_scheme_id(rules: &RuleSet, id: &str) -> bool {
 /// The error for a key of a per-scheme `category` object that names no scheme.
 fn unknown_scheme_key(rules: &RuleSet, key: &str) -> String {
     let mut ids: Vec<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
     ids.dedup();
     let hint = crate::diag::suggest(key, ids.iter().copied())
         .map(|s| format!("did you mean `{s}`?"))

@@ -52,7 +52,7 @@ fn error(message: String, help: impl Into<Option<String>>) -> HoldingError {
     }
 }
 
-/// At most this many bytes of user input are quoted back in a message.
+/// At most 64 characters of user input are quoted back in a message.
 fn shown(text: &str) -> String {
     text.chars().take(64).collect()
 }
@@ -94,8 +94,9 @@ impl Holding {
             return Err(error(
                 format!("`{}` is not a level rank in `{}`", shown(what), shown(text)),
                 format!(
-                    "to hold criterion {} write `{head}#{}`",
+                    "to hold criterion {} write `{}#{}`",
                     shown(what),
+                    shown(head),
                     shown(what)
                 ),
             ));
@@ -118,6 +119,7 @@ impl Holding {
             .collect();
         if versions.is_empty() {
             let mut ids: Vec<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
+            ids.sort_unstable();
             ids.dedup();
             let help = match crate::diag::suggest(&self.scheme, ids.iter().copied()) {
                 Some(best) => format!(
@@ -130,7 +132,10 @@ impl Holding {
                 None => format!("the rule set has {}", ids.join(", ")),
             };
             return Err(error(
-                format!("`{self}` names no scheme of the rule set"),
+                format!(
+                    "`{}` names no scheme of the rule set",
+                    shown(&self.to_string())
+                ),
                 help,
             ));
         }
@@ -155,7 +160,12 @@ impl Holding {
                         None => format!("`{}` has versions {}", self.scheme, names.join(", ")),
                     };
                     return Err(error(
-                        format!("`{self}` names no version `{version}` of `{}`", self.scheme),
+                        format!(
+                            "`{}` names no version `{}` of `{}`",
+                            shown(&self.to_string()),
+                            shown(version),
+                            self.scheme
+                        ),
                         help,
                     ));
                 }
@@ -179,7 +189,7 @@ impl Holding {
                 ranks.dedup();
                 let ranks: Vec<String> = ranks.iter().map(i64::to_string).collect();
                 Err(error(
-                    format!("`{self}` names no level of `{name}`"),
+                    format!("`{}` names no level of `{name}`", shown(&self.to_string())),
                     format!("the levels of `{name}` are {}", ranks.join(", ")),
                 ))
             }
@@ -198,7 +208,10 @@ impl Holding {
                     None => format!("hold a criterion `{name}` defines"),
                 };
                 Err(error(
-                    format!("`{self}` names no criterion of `{name}`"),
+                    format!(
+                        "`{}` names no criterion of `{name}`",
+                        shown(&self.to_string())
+                    ),
                     help,
                 ))
             }
