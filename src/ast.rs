@@ -330,13 +330,22 @@ pub struct Test {
     pub span: Span,
 }
 
-/// `scheme:level` or `scheme:criterion`, as held by the product.
+/// `scheme:level` or `scheme#criterion` (either with `@version`), as held
+/// by the product.
 #[derive(Clone, Debug)]
 pub struct Holding {
     pub scheme: SchemeRef,
-    /// A level rank (all digits) or a criterion id.
+    pub kind: HeldKind,
+    /// A level rank (digits, checked in resolve) or a criterion id.
     pub target: Ident,
     pub span: Span,
+}
+
+/// Whether a holding names a level (`:`) or a criterion (`#`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HeldKind {
+    Level,
+    Criterion,
 }
 
 /// `fact.name = value` in a test's `facts` block.

@@ -411,6 +411,51 @@ fn products_whose_level_changes_are_reported() {
     assert_eq!(products["transitions"]["demo: 1 → none"], 1);
 }
 
+/// A product naming no category for the compared scheme is out of its
+/// scope, not an error; an error names the product.
+#[test]
+fn products_out_of_scope_are_not_errors_and_errors_name_the_product() {
+    let dir = common::scratch("diff-products-scope");
+    std::fs::write(dir.join("old.policy"), BASE).unwrap();
+    std::fs::write(dir.join("new.policy"), edit("score >= 70", "score >= 80")).unwrap();
+    std::fs::write(
+        dir.join("products.jsonl"),
+        "{\"id\":\"p75\",\"category\":\"camera\",\"facts\":{\"score\":75,\"flag\":true,\"other\":true}}\n\
+         {\"id\":\"elsewhere\",\"category\":{}}\n\
+         {\"id\":\"bad\",\"category\":\"camra\"}\n",
+    )
+    .unwrap();
+    let out = common::labelc(&[
+        "diff",
+        dir.join("old.policy").to_str().unwrap(),
+        dir.join("new.policy").to_str().unwrap(),
+        "--products",
+        dir.join("products.jsonl").to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+        "--format",
+        "json",
+    ]);
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let products = &diff["products"];
+    let errors: Vec<&str> = products["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(
+        errors.iter().all(|e| !e.contains("elsewhere")),
+        "{errors:?}"
+    );
+    assert!(
+        errors.contains(
+            &"line 3 (`bad`): unknown category `camra` in `demo@1` (did you mean `camera`?)"
+        ),
+        "{errors:?}"
+    );
+}
+
 /// A small deterministic generator for the property test.
 struct Rng(u64);
 impl Rng {

@@ -339,7 +339,7 @@ fn policy_tokens(conditions: &[Cond], facts_first: bool) -> Vec<String> {
         "recognition self {{ from gen@1 level 1 to gen relationship equal credit full status official credits {list} }}"
     ));
     push(
-        "test gen-test { title \"T\" scheme gen@1 category c2 as_of 2026-07-01 holds gen:1 , gen@1:K-0 \
+        "test gen-test { title \"T\" scheme gen@1 category c2 as_of 2026-07-01 holds gen:1 , gen@1#K-0 \
          facts { b0 = true i0 = 3 st0 = [ \"a\" , \"b\" ] e0 = x d0 = 2026-01-01 } \
          expect level 1 expect reachable none expect criterion K-0 pass }",
     );

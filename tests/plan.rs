@@ -222,7 +222,7 @@ fn residual_plan_with_some_facts_known() {
 
 #[test]
 fn bad_requests_are_errors_with_suggestions() {
-    let cases: [(&[&str], &str); 5] = [
+    let cases: [(&[&str], &str); 8] = [
         (
             &["--scheme", "alhpa", "--category", "camera"],
             "did you mean `alpha`?",
@@ -256,6 +256,39 @@ fn bad_requests_are_errors_with_suggestions() {
                 "beta:7",
             ],
             "the levels of `beta` are 1",
+        ),
+        (
+            &[
+                "--scheme",
+                "alpha",
+                "--category",
+                "camera",
+                "--holding",
+                "beta:B-1",
+            ],
+            "to hold criterion B-1 write `beta#B-1`",
+        ),
+        (
+            &[
+                "--scheme",
+                "alpha",
+                "--category",
+                "camera",
+                "--holding",
+                "beta#B-3",
+            ],
+            "did you mean `beta#B-1`?",
+        ),
+        (
+            &[
+                "--scheme",
+                "alpha",
+                "--category",
+                "camera",
+                "--holding",
+                "beta:99999999999999999999",
+            ],
+            "a level rank is a whole number of at most 19 digits",
         ),
     ];
     for (extra, help) in cases {
@@ -541,7 +574,7 @@ fn an_assumed_recognition_is_open_only_when_its_source_is_held() {
             .map(|i| i["id"].as_str().unwrap().to_string())
             .collect()
     };
-    let five_one = open("etsi_en_303_645:5.1");
+    let five_one = open("etsi_en_303_645#5.1");
     assert!(
         five_one.contains(&"etsi-5.1--ccl".to_string()),
         "{five_one:?}"
@@ -552,7 +585,7 @@ fn an_assumed_recognition_is_open_only_when_its_source_is_held() {
             .any(|id| id == "etsi-5.2--ccl" || id == "etsi-5.3--ccl"),
         "{five_one:?}"
     );
-    let five_three = open("etsi_en_303_645:5.3");
+    let five_three = open("etsi_en_303_645#5.3");
     assert!(
         five_three.contains(&"etsi-5.3--ccl".to_string()),
         "{five_three:?}"
@@ -560,5 +593,34 @@ fn an_assumed_recognition_is_open_only_when_its_source_is_held() {
     assert!(
         !five_three.contains(&"etsi-5.1--ccl".to_string()),
         "{five_three:?}"
+    );
+}
+
+/// A holding in the `--facts` product is checked like `--holding`: a
+/// malformed one is an error with the fix, not ignored.
+#[test]
+fn a_bad_holding_in_the_facts_is_an_error() {
+    let dir = common::scratch("plan-facts-holds");
+    let facts = dir.join("product.json");
+    std::fs::write(
+        &facts,
+        r#"{"id": "cam", "category": "camera", "holds": ["beta:B-1"], "facts": {}}"#,
+    )
+    .unwrap();
+    let mut args = vec!["plan", FIXTURE, "--as-of", "2026-11-25"];
+    args.extend_from_slice(&[
+        "--scheme",
+        "alpha",
+        "--category",
+        "camera",
+        "--facts",
+        facts.to_str().unwrap(),
+    ]);
+    let out = labelc(&args);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("to hold criterion B-1 write `beta#B-1`"),
+        "{stderr}"
     );
 }

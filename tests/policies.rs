@@ -360,32 +360,53 @@ fn portfolio_evaluates_against_every_scheme_it_names() {
     let lines = portfolio.lines().count();
     assert!(lines >= 20, "{lines} products");
     let as_of = jiff::civil::date(2026, 11, 25);
-    let mut judged = 0;
-    for id in [
-        "ccl",
-        "eu_cra",
-        "us_ctm",
-        "sg_cls",
-        "jc_star",
-        "uk_psti",
-        "etsi_en_303_645",
-        "cn_specialized",
-        "de_bsi",
-        "kr_cic",
-    ] {
+    let mut ids: Vec<&str> = RULES.schemes.iter().map(|s| s.id.as_str()).collect();
+    ids.dedup();
+    assert!(ids.len() >= 10, "{ids:?}");
+    let (mut judged, mut outside) = (0, 0);
+    for id in ids {
         let index = labelc::eval::select_scheme(&RULES, id, as_of).unwrap();
         let program = labelc::eval::Program::new(&RULES, index, as_of).unwrap();
         for line in portfolio.lines() {
-            match program.evaluate_json(line) {
-                Ok(_) => judged += 1,
-                Err(e) => assert!(
-                    e.0.contains("gives no category for scheme"),
-                    "{id}: {e}: {line}"
-                ),
+            // A product that names no category for the scheme is out of its
+            // scope, not an error.
+            let outcome = program
+                .evaluate_json(line)
+                .unwrap_or_else(|e| panic!("{id}: {e}: {line}"));
+            if outcome.category.is_some() {
+                judged += 1;
+            } else {
+                assert!(!outcome.in_scope && outcome.level.is_none(), "{id}: {line}");
+                assert!(outcome.excluded.is_some(), "{id}: {line}");
+                outside += 1;
             }
         }
     }
     assert!(judged >= 90, "only {judged} judgements");
+    assert!(outside >= 90, "only {outside} products out of scope");
+}
+
+/// `labelc eval policies/ --scheme X --facts policies/examples/portfolio.jsonl`
+/// exits 0 for every scheme of the reference policies.
+#[test]
+fn the_portfolio_evaluates_without_errors_from_the_command_line() {
+    let mut ids: Vec<&str> = RULES.schemes.iter().map(|s| s.id.as_str()).collect();
+    ids.dedup();
+    for id in ids {
+        let out = common::labelc(&[
+            "eval",
+            "policies/",
+            "--scheme",
+            id,
+            "--as-of",
+            "2026-11-25",
+            "--facts",
+            "policies/examples/portfolio.jsonl",
+        ]);
+        let stderr = common::text(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{id}: {stderr}");
+        assert!(stderr.contains("; 0 error(s)"), "{id}: {stderr}");
+    }
 }
 
 /// Judges one product line against the version of `scheme` in force on `as_of`.

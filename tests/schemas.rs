@@ -165,7 +165,7 @@ fn every_reference_plan_validates() {
         "--category",
         "ccl=consumer_cameras",
         "--holding",
-        "etsi_en_303_645:5.1",
+        "etsi_en_303_645#5.1",
         "--holding",
         "jc_star:1",
     ]);

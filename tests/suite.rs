@@ -16,6 +16,8 @@ use common::{labelc, root, scratch, text};
 const SUITE: &str = "tests/fixtures/test/suite.policy";
 const FAILING: &str = "tests/fixtures/test/failing.policy";
 const TYPE_ERROR: &str = "tests/fixtures/test/type_error.policy";
+const HELD: &str = "tests/fixtures/test/held.policy";
+const HOLDINGS: &str = "tests/fixtures/test/holdings.policy";
 
 fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
     let out = labelc(args);
@@ -245,4 +247,40 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
             std::fs::copy(&path, &target).unwrap();
         }
     }
+}
+
+/// `holds src:2` holds level 2 and `holds src#2` criterion `2`: each
+/// credits only the recognition that starts from it.
+#[test]
+fn tests_hold_a_level_or_a_criterion_never_both() {
+    let out = labelc(&["test", HELD]);
+    let report = text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{report}{}", text(&out.stderr));
+    assert!(report.ends_with("\n3 passed, 0 failed\n"), "{report}");
+}
+
+/// A malformed or unknown holding in a test is an error before any test
+/// runs, with the fix.
+#[test]
+fn every_mistake_in_holds_is_reported_before_any_test_runs() {
+    let out = labelc(&["test", HOLDINGS]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty(), "a test ran: {}", text(&out.stdout));
+    let stderr = text(&out.stderr);
+    for (code, count) in [
+        ("labelc::resolve::unknown_level", 2),
+        ("labelc::resolve::unknown_criterion", 1),
+        ("labelc::syntax::invalid_number", 1),
+        ("labelc::resolve::unknown_scheme", 1),
+        ("labelc::resolve::unknown_version", 1),
+    ] {
+        assert_eq!(stderr.matches(code).count(), count, "{code} in:\n{stderr}");
+    }
+    assert!(
+        stderr.contains("help: to hold criterion C-1 write `src#C-1`"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: did you mean `C-1`?"), "{stderr}");
+    assert!(stderr.contains("error: 6 error(s) in the policies; no test was run"));
+    insta::assert_snapshot!("holdings_errors", stderr);
 }

@@ -88,6 +88,7 @@ struct Run<'p, 'r, W: Write> {
 impl<W: Write> Run<'_, '_, W> {
     fn one(&mut self, line: Option<usize>, text: Result<&str, String>) -> std::io::Result<()> {
         self.products += 1;
+        let input = text.as_ref().ok().copied();
         let result = text.and_then(|t| {
             if t.trim().is_empty() {
                 Err("empty line: expected a product object".to_string())
@@ -105,7 +106,8 @@ impl<W: Write> Run<'_, '_, W> {
             }
             Err(message) => {
                 self.errors += 1;
-                self.write_error(line.unwrap_or(1), &message)
+                let id = input.and_then(crate::eval::line_id);
+                self.write_error(line.unwrap_or(1), id.as_deref(), &message)
             }
         }
     }
@@ -128,12 +130,15 @@ impl<W: Write> Run<'_, '_, W> {
                 let reachable = outcome
                     .reachable
                     .map_or("none".to_string(), |l| l.to_string());
-                let next = match &outcome.next {
-                    None if outcome.excluded.is_some() => {
+                let next = match (&outcome.next, outcome.excluded) {
+                    (None, Some(reason)) if outcome.category.is_none() => {
+                        format!("out of scope: {reason}")
+                    }
+                    (None, Some(_)) => {
                         "excluded: the scheme does not cover this category".to_string()
                     }
-                    None => "every level met".to_string(),
-                    Some(n) => format!(
+                    (None, None) => "every level met".to_string(),
+                    (Some(n), _) => format!(
                         "level {}: {} failing, {} unknown",
                         n.rank,
                         n.failing.len(),
@@ -149,7 +154,7 @@ impl<W: Write> Run<'_, '_, W> {
         }
     }
 
-    fn write_error(&mut self, line: usize, message: &str) -> std::io::Result<()> {
+    fn write_error(&mut self, line: usize, id: Option<&str>, message: &str) -> std::io::Result<()> {
         match self.args.format {
             Format::Json => {
                 serde_json::to_writer(
@@ -157,13 +162,17 @@ impl<W: Write> Run<'_, '_, W> {
                     &LineError {
                         format: EvalFormat,
                         line,
+                        id,
                         error: message,
                     },
                 )
                 .map_err(std::io::Error::other)?;
                 self.out.write_all(b"\n")
             }
-            Format::Human => writeln!(self.out, "line {line}: error: {message}"),
+            Format::Human => match id {
+                Some(id) => writeln!(self.out, "line {line} (`{id}`): error: {message}"),
+                None => writeln!(self.out, "line {line}: error: {message}"),
+            },
         }
     }
 }

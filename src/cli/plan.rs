@@ -1,4 +1,4 @@
-//! `labelc plan PATH... --scheme ID --category ID [--level N] [--holding SCHEME:LEVEL]...`
+//! `labelc plan PATH... --scheme ID --category ID [--level N] [--holding SCHEME:N|SCHEME#ID]...`
 
 use std::path::PathBuf;
 
@@ -28,8 +28,9 @@ pub struct Args {
     /// The target level (the highest when omitted): `N`, or `SCHEME=N` per scheme.
     #[arg(long, value_name = "[SCHEME=]N")]
     pub level: Vec<String>,
-    /// A recognition held: `scheme:level`, `scheme@version:level` or `scheme:criterion`; repeatable.
-    #[arg(long, value_name = "SCHEME:LEVEL")]
+    /// A level (`SCHEME:N`) or criterion (`SCHEME#ID`) of another scheme the product holds,
+    /// either with `@VERSION` after the scheme; repeatable.
+    #[arg(long, value_name = "SCHEME:N|SCHEME#ID")]
     pub holding: Vec<String>,
     /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
     #[arg(long, value_name = "DATE")]

@@ -1153,13 +1153,16 @@ pub fn compare_products(
                 old.evaluate_json_with(line, true),
                 new.evaluate_json_with(line, true),
             ) {
+                // Out of scope of the scheme: no category named for it.
+                (Ok(a), Ok(_)) if a.category.is_none() => continue,
                 (Ok(a), Ok(b)) => (a, b),
                 (Err(e), _) | (_, Err(e)) => {
-                    if !e.0.contains("gives no category for scheme") {
-                        products
-                            .errors
-                            .push(format!("line {}: {}", number + 1, e.0));
-                    }
+                    let product = crate::eval::line_id(line)
+                        .map(|id| format!(" (`{id}`)"))
+                        .unwrap_or_default();
+                    products
+                        .errors
+                        .push(format!("line {}{product}: {}", number + 1, e.0));
                     continue;
                 }
             };

@@ -4,8 +4,9 @@
 //! the [`Record`] the serde reader ([`super::RecordSeed`]) builds for the
 //! same line, without the visitor round trip per key and value. Anything
 //! else — an escape, a fraction, an unknown key, a type mismatch, a duplicate,
-//! malformed JSON — returns `None`, and the caller reads the line with serde,
-//! which then gives the usual value or the usual error. So the fast path
+//! a holding, a `category` key that names no scheme, malformed JSON — returns
+//! `None`, and the caller reads the line with serde, which then gives the
+//! usual value or the usual error. So the fast path
 //! never decides an error, and a test checks it agrees with serde.
 
 use std::borrow::Cow;
@@ -33,7 +34,8 @@ pub fn read<'de>(program: &Program<'_>, line: &'de str) -> Option<Record<'de>> {
             match key {
                 "id" if id.is_none() => id = Some(s.string()?),
                 "category" if category.is_none() => category = Some(s.category(program)?),
-                "holds" if holds.is_none() => holds = Some(s.strings()?),
+                // Holdings are parsed and checked by the serde reader.
+                "holds" if holds.is_none() && s.strings()?.is_empty() => holds = Some(()),
                 "facts" if values.is_none() => values = Some(s.facts(program, &mut items)?),
                 _ => return None,
             }
@@ -46,7 +48,7 @@ pub fn read<'de>(program: &Program<'_>, line: &'de str) -> Option<Record<'de>> {
     Some(Record {
         id: Cow::Borrowed(id?),
         category: category?.map(Cow::Borrowed),
-        holds: holds.unwrap_or_default(),
+        holds: Vec::new(),
         values: values.unwrap_or_else(|| vec![Val::Missing; program.slots.len()]),
         items,
     })
@@ -214,6 +216,8 @@ impl<'de> Scanner<'de> {
             let category = self.string()?;
             if scheme == program.scheme.id {
                 found = Some(category);
+            } else if !super::product::is_scheme_id(program.rules, scheme) {
+                return None;
             }
             if !self.next_member(b'}')? {
                 return Some(found);

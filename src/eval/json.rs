@@ -36,7 +36,10 @@ impl Outcome<'_> {
         // A date displays as digits, `-` and `+`: nothing to escape.
         write!(out, "\",\"as_of\":\"{}\",\"category\":", self.as_of)
             .map_err(serde_json::Error::io)?;
-        string(out, self.category)?;
+        match self.category {
+            Some(category) => string(out, category)?,
+            None => out.extend_from_slice(b"null"),
+        }
         out.extend_from_slice(if self.in_scope {
             b",\"in_scope\":true"
         } else {

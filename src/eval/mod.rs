@@ -168,12 +168,48 @@ fn json_error(e: serde_json::Error) -> ProductError {
     }
 }
 
-/// `scheme:level`, `scheme@version:level` or `scheme:criterion`.
-pub(crate) fn split_holding(holding: &str) -> Option<(&str, Option<&str>, &str)> {
-    let (scheme, what) = holding.split_once(':')?;
-    let (id, version) = match scheme.split_once('@') {
-        Some((id, v)) => (id, Some(v)),
-        None => (scheme, None),
-    };
-    Some((id, version, what))
+/// The product `id` of a JSON line, if it has a top-level `"id"` string:
+/// found by a scan that needs no valid JSON elsewhere, so an error on the
+/// line can name the product.
+pub fn line_id(json: &str) -> Option<String> {
+    let bytes = json.as_bytes();
+    let mut depth = 0usize;
+    let mut at = 0;
+    // Whether the string just read at depth 1 was a key named `id`.
+    let mut after_id_key = false;
+    while let Some(&b) = bytes.get(at) {
+        match b {
+            b'"' => {
+                let start = at;
+                at += 1;
+                while let Some(&c) = bytes.get(at) {
+                    match c {
+                        b'\\' => at += 2,
+                        b'"' => break,
+                        _ => at += 1,
+                    }
+                }
+                let quoted = json.get(start..=at)?;
+                at += 1;
+                if depth != 1 {
+                    continue;
+                }
+                if after_id_key {
+                    return serde_json::from_str(quoted).ok();
+                }
+                let rest = json.get(at..)?.trim_start();
+                after_id_key = quoted == "\"id\"" && rest.starts_with(':');
+                if after_id_key {
+                    at = json.len() - rest.len() + 1;
+                }
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            b' ' | b'\t' | b'\r' | b'\n' => {}
+            _ => after_id_key = false,
+        }
+        at += 1;
+    }
+    None
 }

@@ -12,6 +12,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 use serde::{Deserialize, Serialize};
 
 use super::program::{Program, Slot, SlotType, parse_date};
+use crate::rules::{Holding, RuleSet};
 
 /// A fact's value for one product.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +44,9 @@ pub enum CategoryField {
 pub struct Product {
     pub id: String,
     pub category: CategoryField,
-    /// Recognitions held: `scheme:level`, `scheme@version:level` or `scheme:criterion`.
+    /// What the product holds already (see [`crate::rules::Holding`]): a
+    /// level, `scheme:level` or `scheme@version:level`, or a criterion,
+    /// `scheme#criterion` or `scheme@version#criterion`.
     #[serde(default)]
     pub holds: Vec<String>,
     #[serde(default)]
@@ -56,7 +59,8 @@ pub struct Record<'de> {
     pub id: Cow<'de, str>,
     /// The category id for the program's scheme, if the record gives one.
     pub category: Option<Cow<'de, str>>,
-    pub holds: Vec<Cow<'de, str>>,
+    /// What the product holds, read and checked against the rule set.
+    pub holds: Vec<Holding>,
     pub values: Vec<Val<'de>>,
     /// The elements of every set fact, interned id and text: one buffer per product.
     pub items: Vec<(u32, Cow<'de, str>)>,
@@ -134,10 +138,16 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
                 Field::Category => {
                     category = Some(map.next_value_seed(CategorySeed {
                         scheme: &self.program.scheme.id,
+                        rules: self.program.rules,
                     })?);
                 }
                 Field::Holds => {
-                    holds = map.next_value_seed(StrListSeed("`holds`, a list of strings"))?
+                    let texts = map.next_value_seed(StrListSeed("`holds`, a list of strings"))?;
+                    holds = texts
+                        .iter()
+                        .map(|text| Holding::parse_in(text, self.program.rules))
+                        .collect::<Result<_, _>>()
+                        .map_err(|e| de::Error::custom(format!("in `holds`: {e}")))?;
                 }
                 Field::Facts => {
                     values = Some(map.next_value_seed(FactsSeed {
@@ -209,9 +219,29 @@ impl<'de> Visitor<'de> for StrListSeed {
     }
 }
 
-/// `"camera"` or `{"ccl": "camera", "eu_cra": "…"}`: yields the category for `scheme`.
+/// `"camera"` or `{"ccl": "camera", "eu_cra": "…"}`: yields the category for
+/// `scheme` (none when the object has no entry for it); a key that names no
+/// scheme of `rules` is an error.
 struct CategorySeed<'a> {
     scheme: &'a str,
+    rules: &'a RuleSet,
+}
+
+/// Whether `id` names a scheme of the rule set (any version).
+pub(super) fn is_scheme_id(rules: &RuleSet, id: &str) -> bool {
+    rules.schemes.iter().any(|s| s.id == id)
+}
+
+/// The error for a key of a per-scheme `category` object that names no scheme.
+fn unknown_scheme_key(rules: &RuleSet, key: &str) -> String {
+    let mut ids: Vec<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let hint = crate::diag::suggest(key, ids.iter().copied())
+        .map(|s| format!("did you mean `{s}`?"))
+        .unwrap_or_else(|| format!("the rule set has {}", ids.join(", ")));
+    let shown: String = key.chars().take(64).collect();
+    format!("`category` names `{shown}`, which is no scheme of the rule set ({hint})")
 }
 
 impl<'de> DeserializeSeed<'de> for CategorySeed<'_> {
@@ -235,6 +265,9 @@ impl<'de> Visitor<'de> for CategorySeed<'_> {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut found = None;
         while let Some(scheme) = map.next_key_seed(StrSeed("a scheme id"))? {
+            if !is_scheme_id(self.rules, &scheme) {
+                return Err(de::Error::custom(unknown_scheme_key(self.rules, &scheme)));
+            }
             let category = map.next_value_seed(StrSeed("a category id"))?;
             if scheme == self.scheme {
                 found = Some(category);

@@ -77,6 +77,9 @@ pub struct LineError<'a> {
     pub format: EvalFormat,
     /// The input line (1 for a single JSON document).
     pub line: usize,
+    /// The product's `id`, when the line has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<&'a str>,
     pub error: &'a str,
 }
 
@@ -239,12 +242,15 @@ pub struct Outcome<'r> {
     #[serde(serialize_with = "display")]
     #[schemars(with = "String")]
     pub as_of: jiff::civil::Date,
-    pub category: &'r str,
-    /// Whether the category is in scope on `as_of` (its effective date, and its parents', has come,
-    /// and it is not excluded).
+    /// The product's category for the scheme; `null` when its `category` object has no entry
+    /// for the scheme.
+    pub category: Option<&'r str>,
+    /// Whether the product is in scope on `as_of`: it names a category for the scheme, the
+    /// category's effective date (and its parents') has come, and it is not excluded.
     pub in_scope: bool,
-    /// Why the scheme does not cover products of this category (`excluded` on it or a parent):
-    /// then no level is reached or reachable and every criterion is not applicable.
+    /// Why the scheme does not cover the product: the `excluded` reason of its category (or a
+    /// parent's), or that it names no category for the scheme. Then no level is reached or
+    /// reachable and every criterion is not applicable.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub excluded: Option<&'r str>,
     /// The highest level reached (every level up to it met); `null` for none.
@@ -330,19 +336,29 @@ pub(crate) fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<
 /// A short report for a person: level reached, reachable, and what the next level lacks.
 pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();
+    let Some(category) = outcome.category else {
+        let _ = writeln!(
+            out,
+            "{} against {} as of {} — out of scope: {}\n  no level, no criterion applies",
+            outcome.id,
+            outcome.scheme,
+            outcome.as_of,
+            outcome.excluded.unwrap_or_default(),
+        );
+        return out;
+    };
     if let Some(reason) = outcome.excluded {
         let _ = writeln!(
             out,
-            "{} ({}) against {} as of {} — excluded: {reason}\n  the scheme does not cover this category: no level, no criterion applies",
-            outcome.id, outcome.category, outcome.scheme, outcome.as_of,
+            "{} ({category}) against {} as of {} — excluded: {reason}\n  the scheme does not cover this category: no level, no criterion applies",
+            outcome.id, outcome.scheme, outcome.as_of,
         );
         return out;
     }
     let _ = writeln!(
         out,
-        "{} ({}) against {} as of {}{}",
+        "{} ({category}) against {} as of {}{}",
         outcome.id,
-        outcome.category,
         outcome.scheme,
         outcome.as_of,
         if outcome.in_scope {

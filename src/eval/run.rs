@@ -1,11 +1,11 @@
 //! Judging one product: criteria lazily, levels cumulatively with early
 //! exit, explanations only for what is reported.
 
+use super::ProductError;
 use super::product::{Record, Val};
 use super::program::{CompiledCriterion, CompiledRecognition, Kind, Node, OTHER, Program};
 use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
-use super::{ProductError, split_holding};
-use crate::rules::{Comparison, Credit, Status};
+use crate::rules::{Comparison, Credit, Held, Holding, RecognitionFrom, Status};
 
 fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
     match c {
@@ -174,25 +174,8 @@ fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
 
 /// Whether `holds` include what a recognition starts from: its level or a
 /// higher one, or its criterion. Eval and plan both decide "held" with it.
-pub(crate) fn holds_from<H: AsRef<str>>(from: &crate::rules::RecognitionFrom, holds: &[H]) -> bool {
-    holds.iter().any(|h| {
-        let Some((scheme, version, what)) = split_holding(h.as_ref()) else {
-            return false;
-        };
-        // An unpinned `from` accepts a holding of any version.
-        if scheme != from.scheme
-            || version
-                .zip(from.version.as_deref())
-                .is_some_and(|(held, named)| held != named)
-        {
-            return false;
-        }
-        match (&from.level, &from.criterion) {
-            (Some(level), _) => what.parse::<i64>().is_ok_and(|held| held >= *level),
-            (None, Some(criterion)) => what == criterion,
-            (None, None) => false,
-        }
-    })
+pub(crate) fn holds_from(from: &RecognitionFrom, holds: &[Holding]) -> bool {
+    holds.iter().any(|h| starts_from(from, h))
 }
 
 impl CompiledRecognition<'_> {
@@ -207,6 +190,29 @@ impl CompiledRecognition<'_> {
         self.applies
             .as_ref()
             .is_none_or(|covered| covered.get(category as usize).copied().unwrap_or(false))
+    }
+}
+
+/// Why a product whose `category` object has no entry for the judged scheme
+/// is outside it (the outcome names the scheme).
+pub(crate) const NO_CATEGORY: &str = "the product names no category for this scheme";
+
+/// Whether holding `h` is what a recognition starts `from`: the same scheme,
+/// the same version unless the holding or the recognition is unpinned, and
+/// the level (or a higher one) or the criterion.
+fn starts_from(from: &RecognitionFrom, h: &Holding) -> bool {
+    if h.scheme != from.scheme
+        || h.version
+            .as_deref()
+            .zip(from.version.as_deref())
+            .is_some_and(|(held, named)| held != named)
+    {
+        return false;
+    }
+    match (&h.held, &from.level, &from.criterion) {
+        (Held::Level(held), Some(level), _) => held >= level,
+        (Held::Criterion(held), None, Some(criterion)) => held == criterion,
+        _ => false,
     }
 }
 
@@ -407,12 +413,9 @@ impl<'r> Program<'r> {
 
     /// Judges a product; with `all`, the outcome lists every criterion judged.
     pub fn judge_with(&self, record: &Record<'_>, all: bool) -> Result<Outcome<'r>, ProductError> {
-        let category_name = record.category.as_deref().ok_or_else(|| {
-            ProductError(format!(
-                "the product gives no category for scheme `{}`",
-                self.scheme.id
-            ))
-        })?;
+        let Some(category_name) = record.category.as_deref() else {
+            return Ok(self.out_of_scope_outcome(record, None, NO_CATEGORY, all));
+        };
         let category = *self.category_by_name.get(category_name).ok_or_else(|| {
             let hint = crate::diag::suggest(category_name, self.category_by_name.keys().copied())
                 .map(|s| format!(" (did you mean `{s}`?)"))
@@ -429,7 +432,7 @@ impl<'r> Program<'r> {
             .get(category as usize)
             .map_or("", |c| c.id.as_str());
         if let Some(reason) = self.exclusions.get(category as usize).copied().flatten() {
-            return Ok(self.excluded_outcome(record, category_id, reason, all));
+            return Ok(self.out_of_scope_outcome(record, Some(category_id), reason, all));
         }
         let credits = self.credits(record, category);
         let mut verdicts: Vec<Option<Verdict>> = vec![None; self.criteria.len()];
@@ -551,12 +554,12 @@ impl<'r> Program<'r> {
             reachable,
             next,
             criteria,
-            ..self.blank_outcome(record, category_id)
+            ..self.blank_outcome(record, Some(category_id))
         })
     }
 
     /// An outcome with this product's identity and nothing judged.
-    fn blank_outcome(&self, record: &Record<'_>, category: &'r str) -> Outcome<'r> {
+    fn blank_outcome(&self, record: &Record<'_>, category: Option<&'r str>) -> Outcome<'r> {
         Outcome {
             format: super::report::EvalFormat,
             line: None,
@@ -577,15 +580,20 @@ impl<'r> Program<'r> {
         }
     }
 
-    /// The outcome for a product of an excluded category: nothing reached or
-    /// reachable, every criterion not applicable (listed with `all`).
-    fn excluded_outcome(
+    /// The outcome for a product outside the scheme (a category excluded, or
+    /// no category named for the scheme): nothing reached or reachable,
+    /// every criterion not applicable (listed with `all`).
+    fn out_of_scope_outcome(
         &self,
         record: &Record<'_>,
-        category: &'r str,
+        category: Option<&'r str>,
         reason: &'r str,
         all: bool,
     ) -> Outcome<'r> {
+        let why = match category {
+            Some(_) => format!("the category is excluded: {reason}"),
+            None => reason.to_string(),
+        };
         let criteria = all.then(|| {
             self.criteria
                 .iter()
@@ -593,7 +601,7 @@ impl<'r> Program<'r> {
                     id: c.criterion.id.as_str(),
                     title: c.criterion.title.as_str(),
                     outcome: Verdict::NotApplicable,
-                    reason: Some(format!("the category is excluded: {reason}")),
+                    reason: Some(why.clone()),
                     credited_by: Vec::new(),
                     partially_credited_by: Vec::new(),
                     decided_by: Vec::new(),

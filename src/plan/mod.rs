@@ -15,9 +15,11 @@ use serde::Serialize;
 pub use markdown::render_markdown;
 
 use crate::eval::{
-    Program, Record, Truth, Val, Verdict, eval_condition, holds_from, select_scheme, split_holding,
+    Program, Record, Truth, Val, Verdict, eval_condition, holds_from, select_scheme,
 };
-use crate::rules::{Condition, Credit, Method, RecognitionStatus, Relationship, RuleSet, Status};
+use crate::rules::{
+    Condition, Credit, Holding, Method, RecognitionStatus, Relationship, RuleSet, Status,
+};
 
 /// The value of [`Plan::format`].
 pub const FORMAT: &str = "labelc.plan/v1";
@@ -222,55 +224,21 @@ fn method_rank(method: Option<Method>) -> u8 {
     }
 }
 
-/// Checks that every holding names a level (or criterion) of a compiled scheme.
-pub fn check_holdings(rules: &RuleSet, holdings: &[String]) -> Result<(), PlanError> {
-    for holding in holdings {
-        let Some((scheme, version, what)) = split_holding(holding) else {
-            return Err(error(
-                format!("`{holding}` is not a holding"),
-                "write `scheme:level`, e.g. `sg_cls:2`".to_string(),
-            ));
-        };
-        let matching: Vec<&crate::rules::Scheme> = rules
-            .schemes
-            .iter()
-            .filter(|s| s.id == scheme && version.is_none_or(|v| v == s.version))
-            .collect();
-        if matching.is_empty() {
-            let ids: BTreeSet<&str> = rules.schemes.iter().map(|s| s.id.as_str()).collect();
-            let help = crate::diag::suggest(scheme, ids.iter().copied())
-                .map(|s| format!("did you mean `{s}:{what}`?"))
-                .unwrap_or_else(|| {
-                    format!(
-                        "the compiled schemes are {}",
-                        ids.into_iter().collect::<Vec<_>>().join(", ")
-                    )
-                });
-            return Err(error(format!("`{holding}` names no compiled scheme"), help));
-        }
-        let names_level = what.parse::<i64>().is_ok_and(|r| {
-            matching
-                .iter()
-                .any(|s| s.levels.iter().any(|l| l.rank == r))
-        });
-        let names_criterion = matching
-            .iter()
-            .any(|s| s.criteria.iter().any(|c| c.id == what));
-        if !names_level && !names_criterion {
-            let ranks: BTreeSet<String> = matching
-                .iter()
-                .flat_map(|s| s.levels.iter().map(|l| l.rank.to_string()))
-                .collect();
-            return Err(error(
-                format!("`{holding}` names no level of `{scheme}`"),
-                format!(
-                    "the levels of `{scheme}` are {}",
-                    ranks.into_iter().collect::<Vec<_>>().join(", ")
-                ),
-            ));
-        }
-    }
-    Ok(())
+/// Reads every holding (`scheme:level`, `scheme#criterion`, either with
+/// `@version`) and checks it names a level or criterion of a compiled scheme.
+pub fn check_holdings(rules: &RuleSet, holdings: &[String]) -> Result<Vec<Holding>, PlanError> {
+    holdings
+        .iter()
+        .map(|text| {
+            Holding::parse_in(text, rules).map_err(|e| {
+                error(
+                    e.message,
+                    e.help
+                        .unwrap_or_else(|| "see docs/plan.md for holdings".to_string()),
+                )
+            })
+        })
+        .collect()
 }
 
 /// Plans the requests. `facts` is one product's known facts in the eval input
@@ -282,7 +250,7 @@ pub fn plan(
     as_of: jiff::civil::Date,
     facts: Option<&serde_json::Value>,
 ) -> Result<Plan, PlanError> {
-    check_holdings(rules, holdings)?;
+    let held = check_holdings(rules, holdings)?;
     let mut schemes = Vec::new();
     let mut programs = Vec::new();
     for request in requests {
@@ -297,7 +265,7 @@ pub fn plan(
         programs.push((program, request));
     }
     for (program, request) in &programs {
-        schemes.push(plan_scheme(program, request, holdings, facts)?);
+        schemes.push(plan_scheme(program, request, &held, facts)?);
     }
     link_recognitions(rules, &mut schemes);
     let (evidence, evidence_saved) = merge_evidence(rules, &schemes);
@@ -332,7 +300,7 @@ pub fn plan(
 fn plan_scheme(
     program: &Program<'_>,
     request: &Request,
-    holdings: &[String],
+    holdings: &[Holding],
     facts: Option<&serde_json::Value>,
 ) -> Result<SchemePlan, PlanError> {
     let scheme = program.scheme;
@@ -396,9 +364,7 @@ fn plan_scheme(
             items: Vec::new(),
         },
     };
-    record
-        .holds
-        .extend(holdings.iter().map(|h| h.clone().into()));
+    record.holds.extend(holdings.iter().cloned());
     let known = facts.is_some();
 
     // Every criterion the target level requires, with the lowest level that requires it.

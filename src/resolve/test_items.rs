@@ -74,23 +74,7 @@ fn resolve_test<'a>(
         }
     }
     for holding in &test.holds {
-        let Some(key) = model.resolve_scheme_ref(&holding.scheme, diagnostics) else {
-            continue;
-        };
-        let Some(index) = model.schemes.get(&key) else {
-            continue;
-        };
-        let name = format!("{}@{}", key.0, key.1);
-        let target = &holding.target;
-        if target.name.bytes().all(|b| b.is_ascii_digit()) {
-            let rank = IntLit {
-                value: target.name.parse().ok(),
-                span: target.span,
-            };
-            check_level_ref(index, &rank, &name, diagnostics);
-        } else {
-            check_criterion_ref(index, target, &name, &BTreeSet::new(), diagnostics);
-        }
+        resolve_holding(model, holding, diagnostics);
     }
     let mut given: BTreeMap<&str, Span> = BTreeMap::new();
     for value in test.facts.iter().flatten() {
@@ -113,6 +97,84 @@ fn resolve_test<'a>(
         check_fact_ref(model, fact, help, diagnostics);
     }
     ResolvedTest { test, scheme }
+}
+
+/// Checks a `holds` entry: a level is a rank (digits that fit in 64 bits)
+/// and a criterion an id, of the named version or, unpinned, of some
+/// version of the scheme (unknown ones are reported against the latest).
+fn resolve_holding(model: &Model<'_>, holding: &Holding, diagnostics: &mut Diagnostics) {
+    let Some(key) = model.resolve_scheme_ref(&holding.scheme, diagnostics) else {
+        return;
+    };
+    let target = &holding.target;
+    let rank = match holding.kind {
+        HeldKind::Criterion => None,
+        HeldKind::Level if target.name.bytes().all(|b| b.is_ascii_digit()) => {
+            let Ok(rank) = target.name.parse::<i64>() else {
+                diagnostics.push(
+                    Diagnostic::error(
+                        Code::InvalidNumber,
+                        format!("the level rank `{}` does not fit in 64 bits", target.name),
+                        target.span,
+                        "too large",
+                    )
+                    .with_help("a level rank is a whole number of at most 19 digits"),
+                );
+                return;
+            };
+            Some(rank)
+        }
+        HeldKind::Level => {
+            diagnostics.push(
+                Diagnostic::error(
+                    Code::UnknownLevel,
+                    format!("`{}` is not a level rank", target.name),
+                    target.span,
+                    "a level is held by its rank",
+                )
+                .with_help(format!(
+                    "to hold criterion {} write `{}#{}`",
+                    target.name,
+                    holding.scheme.display(),
+                    target.name
+                )),
+            );
+            return;
+        }
+    };
+    // Unpinned, any version that has it will do.
+    let candidates: Vec<SchemeKey> = match &holding.scheme.version {
+        Some(_) => vec![key.clone()],
+        None => model
+            .versions(&key.0)
+            .into_iter()
+            .map(|v| (key.0.clone(), v.to_string()))
+            .collect(),
+    };
+    let known = candidates
+        .iter()
+        .filter_map(|k| model.schemes.get(k))
+        .any(|index| match rank {
+            Some(rank) => index.levels.contains_key(&rank),
+            None => index.criteria.contains_key(target.name.as_str()),
+        });
+    let Some(index) = model.schemes.get(&key) else {
+        return;
+    };
+    if known {
+        return;
+    }
+    let name = format!("{}@{}", key.0, key.1);
+    match rank {
+        Some(value) => {
+            let rank = IntLit {
+                value: Some(value),
+                span: target.span,
+            };
+            check_level_ref(index, &rank, &name, diagnostics);
+        }
+        None => check_criterion_ref(index, target, &name, &BTreeSet::new(), diagnostics),
+    }
 }
 
 impl Model<'_> {

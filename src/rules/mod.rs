@@ -4,12 +4,14 @@
 //! provenance and source location, and conditions are typed expression trees
 //! whose fact references are resolved to slots in [`RuleSet::facts`].
 
+mod holding;
 mod lower;
 mod select;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use holding::{Held, Holding, HoldingError};
 pub use lower::lower;
 pub use select::{SelectError, Selection, describe, parse_date};
 

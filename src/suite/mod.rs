@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::ast::{ExpectKind, Expected, TestValue, ValueKind};
+use crate::ast::{ExpectKind, Expected, HeldKind, TestValue, ValueKind};
 use crate::eval::{CategoryField, Outcome, Product, RecordSeed, Verdict, render_explanation};
 use crate::resolve::Model;
 use crate::rules::{Location, RuleSet};
@@ -153,7 +153,13 @@ pub fn lower(model: &Model<'_>, sources: &SourceMap) -> Vec<TestCase> {
             holds: test
                 .holds
                 .iter()
-                .map(|h| format!("{}:{}", h.scheme.display(), h.target.name))
+                .map(|h| {
+                    let mark = match h.kind {
+                        HeldKind::Level => ':',
+                        HeldKind::Criterion => '#',
+                    };
+                    format!("{}{mark}{}", h.scheme.display(), h.target.name)
+                })
                 .collect(),
             facts,
             expects,

@@ -1189,12 +1189,18 @@ impl<'a> Builder<'a> {
                             Some(p) => self.scheme_ref(p)?,
                             None => return Err(Malformed(holding_span)),
                         };
+                        let kind = match parts.next().map(|p| p.as_rule()) {
+                            Some(Rule::holding_level) => HeldKind::Level,
+                            Some(Rule::holding_criterion) => HeldKind::Criterion,
+                            _ => return Err(Malformed(holding_span)),
+                        };
                         let target = match parts.next() {
                             Some(p) => self.ident(&p),
                             None => return Err(Malformed(holding_span)),
                         };
                         holds.push(Holding {
                             scheme,
+                            kind,
                             target,
                             span: holding_span,
                         });
