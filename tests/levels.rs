@@ -540,3 +540,43 @@ fn cra_portfolio_on_2026_09_10_reaches_no_level() {
         "{after}"
     );
 }
+
+#[test]
+fn cra_plan_before_2026_09_11_says_the_level_does_not_apply() {
+    let plan = |day: &str, format: &str| {
+        common::text(
+            &common::labelc(&[
+                "plan",
+                "policies/",
+                "--scheme",
+                "eu_cra",
+                "--category",
+                "default_products",
+                "--as-of",
+                day,
+                "--format",
+                format,
+            ])
+            .stdout,
+        )
+    };
+    let json: serde_json::Value = serde_json::from_str(&plan("2026-09-10", "json")).unwrap();
+    let scheme = &json["schemes"][0];
+    assert_eq!(scheme["work"].as_array().unwrap().len(), 0);
+    assert_eq!(scheme["levels_not_applying"][0]["level"], 1);
+    assert_eq!(
+        scheme["levels_not_applying"][0]["reason"],
+        "level 1 does not apply yet on 2026-09-10: none of its criteria is in force before 2026-09-11"
+    );
+    let markdown = plan("2026-09-10", "markdown");
+    assert!(
+        markdown.contains("Nothing to assess on the assessment date: level 1 does not apply"),
+        "{markdown}"
+    );
+    assert!(!markdown.contains("Nothing left to assess"), "{markdown}");
+    // From 2026-09-11 the Art. 14 criteria are work, and the level applies.
+    let json: serde_json::Value = serde_json::from_str(&plan("2026-09-11", "json")).unwrap();
+    let scheme = &json["schemes"][0];
+    assert!(scheme.get("levels_not_applying").is_none(), "{scheme}");
+    assert!(!scheme["work"].as_array().unwrap().is_empty());
+}

@@ -304,6 +304,17 @@ impl<'r> Program<'r> {
         (full, partial)
     }
 
+    /// Whether `criterion` applies to products of `category` on `as_of`: its
+    /// `applies_to` covers the category and `as_of` is in its validity dates.
+    fn applicable(criterion: &CompiledCriterion<'_>, category: Option<u32>) -> bool {
+        let applies = match (&criterion.applies, category) {
+            (None, _) => true,
+            (Some(covered), Some(c)) => covered.get(c as usize).copied().unwrap_or(false),
+            (Some(_), None) => false,
+        };
+        applies && criterion.valid_now
+    }
+
     pub(crate) fn verdict(
         &self,
         criterion: &CompiledCriterion<'_>,
@@ -311,12 +322,7 @@ impl<'r> Program<'r> {
         credited: bool,
         values: &Record<'_>,
     ) -> Verdict {
-        let applies = match (&criterion.applies, category) {
-            (None, _) => true,
-            (Some(covered), Some(c)) => covered.get(c as usize).copied().unwrap_or(false),
-            (Some(_), None) => false,
-        };
-        if !applies || !criterion.valid_now {
+        if !Self::applicable(criterion, category) {
             return Verdict::NotApplicable;
         }
         if credited {
@@ -553,11 +559,25 @@ impl<'r> Program<'r> {
         })
     }
 
+    /// Whether the level at `position` (in [`Program::levels`]) applies to
+    /// products of `category` on `as_of`: some criterion it adds to the level
+    /// below (its `require` list and its `at_least` members) is applicable.
+    pub(crate) fn level_applies(&self, position: usize, category: u32) -> bool {
+        self.levels.get(position).is_some_and(|level| {
+            level
+                .required
+                .iter()
+                .chain(level.groups.iter().flat_map(|(_, m)| m.iter()))
+                .filter_map(|c| self.criteria.get(*c as usize))
+                .any(|c| Self::applicable(c, Some(category)))
+        })
+    }
+
     /// Why the level at `position` does not apply to products of `category`
     /// on `as_of`, when none of the criteria it adds is applicable: the
     /// earliest date one comes into force, else the last date one was in
     /// force, else that none is for this category.
-    fn does_not_apply(&self, position: usize, category: u32) -> String {
+    pub(crate) fn does_not_apply(&self, position: usize, category: u32) -> String {
         let Some(level) = self.levels.get(position) else {
             return String::new();
         };
