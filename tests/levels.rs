@@ -435,7 +435,7 @@ fn cra_level_does_not_apply_before_2026_09_11() {
 }
 
 #[test]
-fn cra_after_2026_09_11_art14_fr_i_keeps_level_1_out_of_reach() {
+fn cra_after_2026_09_11_art14_fr_i_is_what_keeps_level_1_from_being_reached() {
     let product = cra_compliant_kettle();
     for day in [date(2026, 9, 11), date(2027, 12, 10)] {
         let outcome = judge(&POLICIES, "eu_cra", day, &product);
@@ -451,7 +451,7 @@ fn cra_after_2026_09_11_art14_fr_i_keeps_level_1_out_of_reach() {
         let text = render_explanation(&outcome, &Default::default());
         assert!(
             text.contains(
-                "level 1 stays out of reach while ART14-FR-I is pending: no fact can meet it, only a recognition can credit it"
+                "no product reaches level 1 while ART14-FR-I is pending: no fact can meet it, only a recognition can credit it"
             ),
             "{text}"
         );

@@ -182,8 +182,9 @@ pub struct NextLevel<'r> {
     pub failing: Vec<CriterionResult<'r>>,
     pub unknown: Vec<CriterionResult<'r>>,
     /// The unknown criteria that are pending with no condition: no fact can
-    /// meet them (only a recognition can credit them), so they keep the level
-    /// out of reach until their text is encoded.
+    /// meet them (only a recognition can credit them), so no product reaches
+    /// the level until their text is encoded (`reachable` still counts them
+    /// as missing evidence).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pending: Vec<&'r str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -332,7 +333,7 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
             if !next.pending.is_empty() {
                 let _ = writeln!(
                     out,
-                    "    level {} stays out of reach while {} {} pending: no fact can meet {}, only a recognition can credit {}",
+                    "    no product reaches level {} while {} {} pending: no fact can meet {}, only a recognition can credit {}",
                     next.rank,
                     next.pending.join(", "),
                     if next.pending.len() == 1 { "is" } else { "are" },

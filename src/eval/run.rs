@@ -512,10 +512,6 @@ impl<'r> Program<'r> {
             }
             running = truth;
             if truth != Truth::True && next.is_none() {
-                let unknown: Vec<CriterionResult<'r>> = unknown
-                    .iter()
-                    .map(|c| self.report(*c, Verdict::Unknown, &credits, record))
-                    .collect();
                 next = Some(NextLevel {
                     rank: level.level.rank,
                     title: level.level.title.as_deref(),
@@ -524,8 +520,11 @@ impl<'r> Program<'r> {
                         .iter()
                         .map(|c| self.report(*c, Verdict::Fail, &credits, record))
                         .collect(),
+                    unknown: unknown
+                        .iter()
+                        .map(|c| self.report(*c, Verdict::Unknown, &credits, record))
+                        .collect(),
                     pending: self.pending_in(&unknown),
-                    unknown,
                     groups,
                 });
             }
@@ -643,18 +642,16 @@ impl<'r> Program<'r> {
         }
     }
 
-    /// The ids of the unknown criteria that are pending with no condition.
-    fn pending_in(&self, unknown: &[CriterionResult<'r>]) -> Vec<&'r str> {
+    /// The ids of the unknown criteria (by index) that are pending with no
+    /// condition.
+    fn pending_in(&self, unknown: &[u32]) -> Vec<&'r str> {
         unknown
             .iter()
-            .filter(|r| {
-                self.criteria.iter().any(|c| {
-                    c.criterion.id == r.id
-                        && c.condition.is_none()
-                        && matches!(c.criterion.status, Status::Pending { .. })
-                })
+            .filter_map(|c| self.criteria.get(*c as usize))
+            .filter(|c| {
+                c.condition.is_none() && matches!(c.criterion.status, Status::Pending { .. })
             })
-            .map(|r| r.id)
+            .map(|c| c.criterion.id.as_str())
             .collect()
     }
 
