@@ -138,12 +138,22 @@ impl<W: Write> Run<'_, '_, W> {
                         "excluded: the scheme does not cover this category".to_string()
                     }
                     (None, None) => "every level met".to_string(),
-                    (Some(n), _) => format!(
-                        "level {}: {} failing, {} unknown",
-                        n.rank,
-                        n.failing.len(),
-                        n.unknown.len() + n.groups.len()
-                    ),
+                    (Some(n), _) => match &n.does_not_apply {
+                        Some(reason) => reason.clone(),
+                        None if !n.pending.is_empty() => format!(
+                            "level {}: {} failing, {} unknown (pending: {})",
+                            n.rank,
+                            n.failing.len(),
+                            n.unknown.len() + n.groups.len(),
+                            n.pending.join(", ")
+                        ),
+                        None => format!(
+                            "level {}: {} failing, {} unknown",
+                            n.rank,
+                            n.failing.len(),
+                            n.unknown.len() + n.groups.len()
+                        ),
+                    },
                 };
                 writeln!(
                     self.out,

@@ -73,10 +73,18 @@ fn next_level(out: &mut Vec<u8>, next: &NextLevel<'_>) -> serde_json::Result<()>
         out.extend_from_slice(b",\"title\":");
         string(out, title)?;
     }
+    if let Some(reason) = &next.does_not_apply {
+        out.extend_from_slice(b",\"does_not_apply\":");
+        string(out, reason)?;
+    }
     out.extend_from_slice(b",\"failing\":");
     list(out, &next.failing, criterion)?;
     out.extend_from_slice(b",\"unknown\":");
     list(out, &next.unknown, criterion)?;
+    if !next.pending.is_empty() {
+        out.extend_from_slice(b",\"pending\":");
+        list(out, &next.pending, |out, s| string(out, s))?;
+    }
     if !next.groups.is_empty() {
         out.extend_from_slice(b",\"groups\":");
         list(out, &next.groups, group)?;
@@ -146,6 +154,10 @@ fn group(out: &mut Vec<u8>, g: &GroupResult<'_>) -> serde_json::Result<()> {
     number(out, g.met)?;
     out.extend_from_slice(b",\"unknown\":");
     number(out, g.unknown)?;
+    if g.not_applicable != 0 {
+        out.extend_from_slice(b",\"not_applicable\":");
+        number(out, g.not_applicable)?;
+    }
     out.push(b'}');
     Ok(())
 }

@@ -214,6 +214,15 @@ pub struct GroupResult<'r> {
     pub of: Vec<&'r str>,
     pub met: usize,
     pub unknown: usize,
+    /// Members not applicable to the product on the assessment date: they
+    /// count towards nothing, so fewer than `k` applicable members leave the
+    /// group unmet.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub not_applicable: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The lowest level the product does not reach, and what stands in the way.
@@ -222,8 +231,20 @@ pub struct NextLevel<'r> {
     pub rank: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<&'r str>,
+    /// Why the level does not apply to the product on the assessment date:
+    /// none of the criteria it adds to the level below is applicable (not in
+    /// force yet, no longer in force, or not for this category). Such a level
+    /// is not met and not reachable.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub does_not_apply: Option<String>,
     pub failing: Vec<CriterionResult<'r>>,
     pub unknown: Vec<CriterionResult<'r>>,
+    /// The unknown criteria that are pending with no condition: no fact can
+    /// meet them (only a recognition can credit them), so no product reaches
+    /// the level until their text is encoded (`reachable` still counts them
+    /// as missing evidence).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<&'r str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<GroupResult<'r>>,
 }
@@ -383,6 +404,9 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
         }
         Some(next) => {
             let _ = writeln!(out, "  for level {}:", level_name(Some(next.rank), titles));
+            if let Some(reason) = &next.does_not_apply {
+                let _ = writeln!(out, "    {reason}");
+            }
             for c in &next.failing {
                 criterion_lines(&mut out, "✗", c);
             }
@@ -392,11 +416,35 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
             for g in &next.groups {
                 let _ = writeln!(
                     out,
-                    "    at least {} of ({}): {} met, {} unknown",
+                    "    at least {} of ({}): {} met, {} unknown{}",
                     g.k,
                     g.of.join(", "),
                     g.met,
-                    g.unknown
+                    g.unknown,
+                    if g.not_applicable > 0 {
+                        format!(", {} not applicable", g.not_applicable)
+                    } else {
+                        String::new()
+                    }
+                );
+            }
+            if !next.pending.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    no product reaches level {} while {} {} pending: no fact can meet {}, only a recognition can credit {}",
+                    next.rank,
+                    next.pending.join(", "),
+                    if next.pending.len() == 1 { "is" } else { "are" },
+                    if next.pending.len() == 1 {
+                        "it"
+                    } else {
+                        "them"
+                    },
+                    if next.pending.len() == 1 {
+                        "it"
+                    } else {
+                        "them"
+                    },
                 );
             }
         }

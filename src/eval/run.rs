@@ -320,6 +320,17 @@ impl<'r> Program<'r> {
         (full, partial)
     }
 
+    /// Whether `criterion` applies to products of `category` on `as_of`: its
+    /// `applies_to` covers the category and `as_of` is in its validity dates.
+    fn applicable(criterion: &CompiledCriterion<'_>, category: Option<u32>) -> bool {
+        let applies = match (&criterion.applies, category) {
+            (None, _) => true,
+            (Some(covered), Some(c)) => covered.get(c as usize).copied().unwrap_or(false),
+            (Some(_), None) => false,
+        };
+        applies && criterion.valid_now
+    }
+
     pub(crate) fn verdict(
         &self,
         criterion: &CompiledCriterion<'_>,
@@ -327,12 +338,7 @@ impl<'r> Program<'r> {
         credited: bool,
         values: &Record<'_>,
     ) -> Verdict {
-        let applies = match (&criterion.applies, category) {
-            (None, _) => true,
-            (Some(covered), Some(c)) => covered.get(c as usize).copied().unwrap_or(false),
-            (Some(_), None) => false,
-        };
-        if !applies || !criterion.valid_now {
+        if !Self::applicable(criterion, category) {
             return Verdict::NotApplicable;
         }
         if credited {
@@ -459,12 +465,17 @@ impl<'r> Program<'r> {
         // What every level so far adds up to: a cumulative level is met only
         // when the levels below it are.
         let mut running = Truth::True;
-        for level in &self.levels {
+        for (position, level) in self.levels.iter().enumerate() {
             let mut truth = Truth::True;
             let mut failing = Vec::new();
             let mut unknown = Vec::new();
+            // Whether the level applies: some criterion it adds to the level
+            // below is applicable on `as_of` (no vacuous levels).
+            let mut applies = false;
             for &c in &level.required {
-                match verdict_of(c) {
+                let verdict = verdict_of(c);
+                applies |= verdict != Verdict::NotApplicable;
+                match verdict {
                     Verdict::Fail => {
                         truth = Truth::False;
                         failing.push(c);
@@ -479,6 +490,11 @@ impl<'r> Program<'r> {
             let mut groups = Vec::new();
             for (k, members) in &level.groups {
                 let verdicts: Vec<Verdict> = members.iter().map(|m| verdict_of(*m)).collect();
+                let not_applicable = verdicts
+                    .iter()
+                    .filter(|v| **v == Verdict::NotApplicable)
+                    .count();
+                applies |= not_applicable < verdicts.len();
                 let met = verdicts
                     .iter()
                     .filter(|v| matches!(v, Verdict::Pass | Verdict::Credited))
@@ -505,9 +521,13 @@ impl<'r> Program<'r> {
                             .collect(),
                         met,
                         unknown: open,
+                        not_applicable,
                     });
                 }
                 truth = truth.and(group_truth);
+            }
+            if !applies {
+                truth = Truth::False;
             }
             if level.cumulative {
                 truth = truth.and(running);
@@ -517,6 +537,7 @@ impl<'r> Program<'r> {
                 next = Some(NextLevel {
                     rank: level.level.rank,
                     title: level.level.title.as_deref(),
+                    does_not_apply: (!applies).then(|| self.does_not_apply(position, category)),
                     failing: failing
                         .iter()
                         .map(|c| self.report(*c, Verdict::Fail, &credits, record))
@@ -525,6 +546,7 @@ impl<'r> Program<'r> {
                         .iter()
                         .map(|c| self.report(*c, Verdict::Unknown, &credits, record))
                         .collect(),
+                    pending: self.pending_in(&unknown),
                     groups,
                 });
             }
@@ -556,6 +578,103 @@ impl<'r> Program<'r> {
             criteria,
             ..self.blank_outcome(record, Some(category_id))
         })
+    }
+
+    /// Whether the level at `position` (in [`Program::levels`]) applies to
+    /// products of `category` on `as_of`: some criterion it adds to the level
+    /// below (its `require` list and its `at_least` members) is applicable.
+    pub(crate) fn level_applies(&self, position: usize, category: u32) -> bool {
+        self.levels.get(position).is_some_and(|level| {
+            level
+                .required
+                .iter()
+                .chain(level.groups.iter().flat_map(|(_, m)| m.iter()))
+                .filter_map(|c| self.criteria.get(*c as usize))
+                .any(|c| Self::applicable(c, Some(category)))
+        })
+    }
+
+    /// Why the level at `position` does not apply to products of `category`
+    /// on `as_of`, when none of the criteria it adds is applicable: the
+    /// earliest date one comes into force, else the last date one was in
+    /// force, else that none is for this category.
+    pub(crate) fn does_not_apply(&self, position: usize, category: u32) -> String {
+        let Some(level) = self.levels.get(position) else {
+            return String::new();
+        };
+        let rank = level.level.rank;
+        let below = position
+            .checked_sub(1)
+            .and_then(|p| self.levels.get(p))
+            .filter(|_| level.cumulative)
+            .map(|l| l.level.rank);
+        let members: Vec<&CompiledCriterion<'_>> = level
+            .required
+            .iter()
+            .chain(level.groups.iter().flat_map(|(_, m)| m.iter()))
+            .filter_map(|c| self.criteria.get(*c as usize))
+            .collect();
+        let whose = match below {
+            Some(b) => format!("of the criteria it adds to level {b}"),
+            None => "of its criteria".to_string(),
+        };
+        if members.is_empty() {
+            return match below {
+                Some(b) => {
+                    format!("level {rank} does not apply: it adds no criterion to level {b}")
+                }
+                None => format!("level {rank} does not apply: it requires no criterion"),
+            };
+        }
+        let date = |d: &Option<String>| d.as_deref().and_then(super::program::parse_date);
+        let for_category: Vec<&&CompiledCriterion<'_>> = members
+            .iter()
+            .filter(|c| {
+                c.applies
+                    .as_ref()
+                    .is_none_or(|covered| covered.get(category as usize).copied().unwrap_or(false))
+            })
+            .collect();
+        let from = for_category
+            .iter()
+            .filter_map(|c| date(&c.criterion.valid_from))
+            .filter(|d| *d > self.as_of)
+            .min();
+        let until = for_category
+            .iter()
+            .filter_map(|c| date(&c.criterion.valid_until))
+            .filter(|d| *d < self.as_of)
+            .max();
+        let as_of = self.as_of;
+        match (from, until) {
+            (Some(from), _) => format!(
+                "level {rank} does not apply yet on {as_of}: none {whose} is in force before {from}"
+            ),
+            (None, Some(until)) => format!(
+                "level {rank} no longer applies on {as_of}: none {whose} is in force after {until}"
+            ),
+            (None, None) => {
+                let category = self
+                    .scheme
+                    .categories
+                    .get(category as usize)
+                    .map_or("", |c| c.id.as_str());
+                format!("level {rank} does not apply to `{category}`: none {whose} covers it")
+            }
+        }
+    }
+
+    /// The ids of the unknown criteria (by index) that are pending with no
+    /// condition.
+    fn pending_in(&self, unknown: &[u32]) -> Vec<&'r str> {
+        unknown
+            .iter()
+            .filter_map(|c| self.criteria.get(*c as usize))
+            .filter(|c| {
+                c.condition.is_none() && matches!(c.criterion.status, Status::Pending { .. })
+            })
+            .map(|c| c.criterion.id.as_str())
+            .collect()
     }
 
     /// An outcome with this product's identity and nothing judged.

@@ -97,6 +97,13 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
     for item in &plan.scope.pending {
         let _ = writeln!(out, "- Pending: category `{}`: {}", item.id, item.reason);
     }
+    for item in &plan.levels_not_applying {
+        let _ = writeln!(
+            out,
+            "- **Does not apply**: {}; no product reaches level {} on the assessment date.",
+            item.reason, item.level
+        );
+    }
     out.push('\n');
 
     let _ = writeln!(out, "### Credits\n");
@@ -154,7 +161,18 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
 
     let _ = writeln!(out, "### Work\n");
     if plan.work.is_empty() {
-        let _ = writeln!(out, "Nothing left to assess.\n");
+        match plan.levels_not_applying.first() {
+            Some(first) => {
+                let _ = writeln!(
+                    out,
+                    "Nothing to assess on the assessment date: level {} does not apply (see Scope).\n",
+                    first.level
+                );
+            }
+            None => {
+                let _ = writeln!(out, "Nothing left to assess.\n");
+            }
+        }
     }
     for (n, step) in plan.work.iter().enumerate() {
         let _ = writeln!(

@@ -89,7 +89,19 @@ pub struct SchemePlan {
     pub decided: Vec<Decided>,
     pub work: Vec<Step>,
     pub not_applicable: Vec<NotApplicable>,
+    /// Levels up to the target that do not apply to the category on the
+    /// assessment date (none of the criteria they add is applicable): no
+    /// product can reach them then, whatever the work.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub levels_not_applying: Vec<LevelNotApplying>,
     pub open_items: Vec<OpenItem>,
+}
+
+/// A level that does not apply on the assessment date, and why.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct LevelNotApplying {
+    pub level: i64,
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -611,6 +623,24 @@ fn plan_scheme(
     open_items.extend(not_covering);
     open_items.extend(scope_pending.iter().cloned());
 
+    // Levels that do not apply on the date (for an excluded category the
+    // scope says it all).
+    let levels_not_applying: Vec<LevelNotApplying> = if exclusion.is_some() {
+        Vec::new()
+    } else {
+        program
+            .levels
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.level.rank <= target)
+            .filter(|(position, _)| !program.level_applies(*position, category))
+            .map(|(position, l)| LevelNotApplying {
+                level: l.level.rank,
+                reason: program.does_not_apply(position, category),
+            })
+            .collect()
+    };
+
     let level_info = scheme.levels.iter().find(|l| l.rank == target);
     Ok(SchemePlan {
         scheme: key,
@@ -629,6 +659,7 @@ fn plan_scheme(
         decided,
         work,
         not_applicable,
+        levels_not_applying,
         open_items,
     })
 }
