@@ -1,11 +1,16 @@
 //! `labelc diff OLD NEW` or `labelc diff PATH... --from ID@V --to ID@V`.
 
+use std::io::{BufRead, BufReader, IsTerminal, Read};
 use std::path::PathBuf;
 
 use super::eval::load_rules;
 use super::{Exit, Format, assessment_date, usage_error};
-use crate::diff::{Class, compare_products, diff_rule_sets, diff_versions, render_human};
-use crate::eval::{Program, select_scheme};
+use crate::diff::{
+    Class, Products, compare_products, compared_versions, diff_rule_sets, diff_versions,
+    render_human,
+};
+use crate::eval::Program;
+use crate::rules::RuleSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
@@ -29,7 +34,8 @@ pub struct Args {
     /// The new version, `id@version`.
     #[arg(long, requires = "from", value_name = "ID@VERSION")]
     pub to: Option<String>,
-    /// Products (JSON Lines, the eval format) to judge under both versions.
+    /// Products (JSON Lines, the eval format; `-` for standard input) to judge
+    /// under both versions, one line at a time.
     #[arg(long, value_name = "FILE.jsonl")]
     pub products: Option<PathBuf>,
     /// The assessment date for `--products` (YYYY-MM-DD); today (UTC) when omitted.
@@ -47,43 +53,44 @@ pub fn run(args: &Args) -> Exit {
         Ok(d) => d,
         Err(exit) => return exit,
     };
-    let lines = match &args.products {
+    let mut input = match &args.products {
         None => None,
-        Some(path) => match std::fs::read_to_string(path) {
-            Ok(text) => Some(text),
+        Some(path) if path.as_os_str() == "-" => Some(BufReader::with_capacity(
+            1 << 16,
+            Box::new(std::io::stdin().lock()) as Box<dyn Read>,
+        )),
+        Some(path) => match std::fs::File::open(path) {
+            Ok(f) => Some(BufReader::with_capacity(
+                1 << 16,
+                Box::new(f) as Box<dyn Read>,
+            )),
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
         },
     };
     // Exit 2 for every error: the diff could not be computed.
     let load = |paths: &[PathBuf]| load_rules(paths).map_err(|_| Exit::Usage);
-    let mut diff = match (&args.from, &args.to) {
+    let diff = match (&args.from, &args.to) {
         (Some(from), Some(to)) => {
             let rules = match load(&args.paths) {
                 Ok(r) => r,
                 Err(e) => return e,
             };
-            let find = |key: &str| rules.schemes.iter().find(|s| s.key() == key);
-            let (Some(a), Some(b)) = (find(from), find(to)) else {
+            let find = |key: &str| rules.schemes.iter().position(|s| s.key() == key);
+            let (Some(ia), Some(ib)) = (find(from), find(to)) else {
                 let keys: Vec<String> = rules.schemes.iter().map(|s| s.key()).collect();
                 return usage_error(&format!(
                     "`--from {from} --to {to}`: both must be `id@version` of the compilation, which has {}",
                     keys.join(", ")
                 ));
             };
+            let (Some(a), Some(b)) = (rules.schemes.get(ia), rules.schemes.get(ib)) else {
+                return Exit::Usage;
+            };
             let mut diff = diff_versions(&rules, a, b);
-            if let Some(lines) = &lines {
-                let index = |s: &crate::rules::Scheme| {
-                    rules.schemes.iter().position(|x| x.key() == s.key())
-                };
-                let (Some(ia), Some(ib)) = (index(a), index(b)) else {
-                    return Exit::Usage;
-                };
-                match (
-                    Program::new(&rules, ia, as_of),
-                    Program::new(&rules, ib, as_of),
-                ) {
-                    (Ok(pa), Ok(pb)) => diff.products = Some(compare_products(&[(pa, pb)], lines)),
-                    (Err(e), _) | (_, Err(e)) => return usage_error(&e.0),
+            if let Some(input) = input.as_mut() {
+                match judge(&rules, &rules, &[(ia, ib)], as_of, input) {
+                    Ok(p) => diff.products = Some(p),
+                    Err(e) => return e,
                 }
             }
             diff
@@ -102,29 +109,16 @@ pub fn run(args: &Args) -> Exit {
                 (Err(e), _) | (_, Err(e)) => return e,
             };
             let mut diff = diff_rule_sets(&old, &new);
-            if let Some(lines) = &lines {
-                let mut pairs = Vec::new();
-                let ids: std::collections::BTreeSet<&str> =
-                    old.schemes.iter().map(|s| s.id.as_str()).collect();
-                for id in ids {
-                    if let (Ok(ia), Ok(ib)) = (
-                        select_scheme(&old, id, as_of),
-                        select_scheme(&new, id, as_of),
-                    ) && let (Ok(pa), Ok(pb)) =
-                        (Program::new(&old, ia, as_of), Program::new(&new, ib, as_of))
-                    {
-                        pairs.push((pa, pb));
-                    }
+            if let Some(input) = input.as_mut() {
+                let pairs = compared_versions(&old, &new);
+                match judge(&old, &new, &pairs, as_of, input) {
+                    Ok(p) => diff.products = Some(p),
+                    Err(e) => return e,
                 }
-                diff.products = Some(compare_products(&pairs, lines));
             }
             diff
         }
     };
-    if let Some(p) = diff.products.as_mut() {
-        p.changed
-            .sort_by(|a, b| (&a.scheme, &a.id).cmp(&(&b.scheme, &b.id)));
-    }
     match args.format {
         Format::Human => print!("{}", render_human(&diff)),
         Format::Json => match serde_json::to_string_pretty(&diff) {
@@ -139,4 +133,39 @@ pub fn run(args: &Args) -> Exit {
         Some(FailOn::Loosening) => diff.count(Class::Loosening) + diff.count(Class::Mixed) > 0,
     };
     if hit { Exit::Failure } else { Exit::Success }
+}
+
+/// How often (in lines read) the progress line on a terminal is redrawn.
+const PROGRESS_EVERY: usize = 10_000;
+
+/// Judges the products of `input` under each pair of versions (`old`'s
+/// scheme index, `new`'s), streaming; a progress line goes to stderr when it
+/// is a terminal.
+fn judge(
+    old: &RuleSet,
+    new: &RuleSet,
+    pairs: &[(usize, usize)],
+    as_of: jiff::civil::Date,
+    input: &mut dyn BufRead,
+) -> Result<Products, Exit> {
+    let mut programs = Vec::new();
+    for (ia, ib) in pairs {
+        match (Program::new(old, *ia, as_of), Program::new(new, *ib, as_of)) {
+            (Ok(pa), Ok(pb)) => programs.push((pa, pb)),
+            (Err(e), _) | (_, Err(e)) => return Err(usage_error(&e.0)),
+        }
+    }
+    let terminal = std::io::stderr().is_terminal();
+    let mut shown = false;
+    let mut progress = |lines: usize| {
+        if terminal && lines.is_multiple_of(PROGRESS_EVERY) {
+            eprint!("\rlabelc diff: {lines} products read");
+            shown = true;
+        }
+    };
+    let products = compare_products(&programs, input, &mut progress);
+    if shown {
+        eprintln!();
+    }
+    products.map_err(|e| usage_error(&format!("cannot read the products: {e}")))
 }
