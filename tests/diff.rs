@@ -759,7 +759,7 @@ fn peak_rss_kb(mut child: std::process::Child) -> (u64, std::process::ExitStatus
 
 /// Runs `labelc diff OLD NEW --products` on `lines` generated products,
 /// every one of which changes level (1 → none), and gives its peak RSS (kB)
-/// and the size of the input (kB).
+/// and the size of the input (kB); checks the counts of the report.
 #[cfg(target_os = "linux")]
 fn diff_peak_rss(dir: &Path, lines: usize) -> (u64, u64) {
     use std::io::Write as _;
@@ -786,13 +786,24 @@ fn diff_peak_rss(dir: &Path, lines: usize) -> (u64, u64) {
             "--format",
             "json",
         ])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+        .stdout(std::fs::File::create(dir.join("report.json")).unwrap())
+        .stderr(std::fs::File::create(dir.join("stderr.txt")).unwrap())
         .spawn()
         .unwrap();
     let (peak, status) = peak_rss_kb(child);
     assert!(status.success(), "{status:?}");
     assert!(peak > 0, "no VmHWM read");
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("report.json")).unwrap()).unwrap();
+    // Progress goes to a terminal only; here stderr is a file.
+    let stderr = std::fs::read_to_string(dir.join("stderr.txt")).unwrap();
+    assert!(!stderr.contains("products read"), "{stderr}");
+    let products = &report["products"];
+    assert_eq!(products["evaluated"], lines);
+    assert_eq!(products["level_changed"], lines);
+    let listed = lines.min(labelc::diff::LISTED);
+    assert_eq!(products["changed"].as_array().unwrap().len(), listed);
+    assert_eq!(products["changed_not_listed"], lines - listed);
     (peak, size_kb)
 }
 

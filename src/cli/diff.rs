@@ -34,8 +34,9 @@ pub struct Args {
     /// The new version, `id@version`.
     #[arg(long, requires = "from", value_name = "ID@VERSION")]
     pub to: Option<String>,
-    /// Products (JSON Lines, the eval format; `-` for standard input) to judge
-    /// under both versions, one line at a time.
+    /// Products (JSON Lines, the eval format; `-` for standard input), judged
+    /// one line at a time under both versions: the changes of `level` and of
+    /// `reachable` are counted, the first 1,000 listed.
     #[arg(long, value_name = "FILE.jsonl")]
     pub products: Option<PathBuf>,
     /// The assessment date for `--products` (YYYY-MM-DD); today (UTC) when omitted.
@@ -43,7 +44,8 @@ pub struct Args {
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit 1 when a change of this kind is found.
+    /// Exit 1 when a change of the rules of this kind is found (the product
+    /// impact does not count).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
 }

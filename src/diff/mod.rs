@@ -1,9 +1,11 @@
 //! Semantic diff of rule versions: changes keyed by ids (not text), each
 //! classified as `tightening` (some product could reach a lower level than
 //! before), `loosening` (a higher one), `neutral` (wording, titles,
-//! citations) or `mixed` (both, or not decided), with the reason. With
-//! products, both versions judge every product and the level changes are
-//! reported with the criteria responsible.
+//! citations) or `mixed` (both, or not decided), with the reason. Both
+//! modes (two rule sets, or two versions in one) go through one comparison,
+//! [`compare_versions`]. With products, both versions judge every product,
+//! streamed, and the changes of level and of reachable level are counted
+//! and the first ones listed with the criteria responsible.
 
 mod condition;
 
@@ -1238,12 +1240,14 @@ fn compare_line(
     number: usize,
     line: &str,
 ) {
-    let (a, b) = match (
-        old.evaluate_json_with(line, false),
-        new.evaluate_json_with(line, false),
-    ) {
-        (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => {
+    // The old version first: a product naming no category for the scheme
+    // is not read a second time.
+    let judged = old
+        .evaluate_json_with(line, false)
+        .and_then(|a| Ok((a, new.evaluate_json_with(line, false)?)));
+    let (a, b) = match judged {
+        Ok(both) => both,
+        Err(e) => {
             if !e.0.contains("gives no category for scheme") {
                 error(products, number, &e.0);
             }
