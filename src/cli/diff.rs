@@ -1,6 +1,6 @@
 //! `labelc diff OLD NEW` or `labelc diff PATH... --from ID@V --to ID@V`.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read};
+use std::io::{BufRead, BufReader, IsTerminal, Read, Write as _};
 use std::path::PathBuf;
 
 use super::eval::load_rules;
@@ -159,15 +159,16 @@ fn judge(
     }
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
+    // Written without `eprint!`, which would panic on a closed stderr.
     let mut progress = |lines: usize| {
         if terminal && lines.is_multiple_of(PROGRESS_EVERY) {
-            eprint!("\rlabelc diff: {lines} products read");
+            let _ = write!(std::io::stderr(), "\rlabelc diff: {lines} products read");
             shown = true;
         }
     };
     let products = compare_products(&programs, input, &mut progress);
     if shown {
-        eprintln!();
+        let _ = writeln!(std::io::stderr());
     }
     products.map_err(|e| usage_error(&format!("cannot read the products: {e}")))
 }

@@ -112,7 +112,8 @@ pub struct Products {
     pub changed: Vec<ProductChange>,
     /// Changed judgements beyond the first [`LISTED`], counted only.
     pub changed_not_listed: usize,
-    /// Lines that could not be judged.
+    /// Judgements that could not be made (a bad line counts once per
+    /// compared scheme it was read for).
     pub error_count: usize,
     /// The first [`LISTED`] of them, `line N: message`.
     pub errors: Vec<String>,
