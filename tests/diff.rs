@@ -823,3 +823,52 @@ fn products_stream_in_flat_memory() {
         "peak RSS {small} kB on 2,000 products, {large} kB on 100,000 ({size_kb} kB of input)"
     );
 }
+
+#[test]
+fn a_recognition_that_moved_with_the_version_is_compared_not_lost() {
+    let old = compile(BASE);
+    // The new release has demo@2 only, and the recognition moved to it.
+    let moved =
+        BASE.replacen("scheme demo@1", "scheme demo@2", 1)
+            .replacen("to demo@1", "to demo@2", 1);
+    let diff = diff_rule_sets(&old, &compile(&moved));
+    assert_eq!(diff.compared[0], "demo@1 → demo@2");
+    let kinds: Vec<&str> = diff.changes.iter().map(|c| c.kind.as_str()).collect();
+    assert_eq!(kinds, ["scheme.version"], "{:#?}", diff.changes);
+    // Moved with a narrower credit: compared field by field.
+    let narrower = moved.replacen("credit full", "credit partial", 1);
+    let diff = diff_rule_sets(&old, &compile(&narrower));
+    assert!(
+        diff.changes
+            .iter()
+            .any(|c| c.kind == "recognition.credit" && c.class == Class::Tightening),
+        "{:#?}",
+        diff.changes
+    );
+    assert!(!diff.changes.iter().any(|c| c.kind == "recognition"));
+    // Left pinned to demo@1, which the new release still has: a credit lost.
+    let pinned = format!(
+        "{BASE}\n{}",
+        BASE.lines()
+            .skip_while(|l| !l.starts_with("scheme demo@1"))
+            .take_while(|l| *l != "}")
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replacen("scheme demo@1", "scheme demo@2", 1)
+            + "\n}\n"
+    );
+    let diff = diff_rule_sets(&old, &compile(&pinned));
+    assert_eq!(diff.compared[0], "demo@1 → demo@2");
+    let lost: Vec<_> = diff
+        .changes
+        .iter()
+        .filter(|c| c.kind == "recognition")
+        .collect();
+    assert_eq!(lost.len(), 1, "{:#?}", diff.changes);
+    assert_eq!(lost[0].id, "other--demo");
+    assert_eq!(lost[0].class, Class::Tightening);
+    assert_eq!(
+        lost[0].reason,
+        "recognition credits `demo@1` but not `demo@2`: a credit lost"
+    );
+}
