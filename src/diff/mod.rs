@@ -3,7 +3,7 @@
 //! before), `loosening` (a higher one), `neutral` (wording, titles,
 //! citations) or `mixed` (both, or not decided), with the reason. Both
 //! modes (two rule sets, or two versions in one) go through one comparison,
-//! [`compare_versions`]. With products, both versions judge every product,
+//! [`compare_scheme_versions`]. With products, both versions judge every product,
 //! streamed, and the changes of level and of reachable level are counted
 //! and the first ones listed with the criteria responsible.
 
@@ -226,7 +226,7 @@ pub fn compared_versions(old: &RuleSet, new: &RuleSet) -> Vec<(usize, usize)> {
 }
 
 /// Compares two rule sets: for each scheme id, its latest version on each
-/// side (see [`compared_versions`]) by [`compare_versions`], which both diff
+/// side (see [`compared_versions`]) by [`compare_scheme_versions`], which both diff
 /// modes share; and the facts by name.
 pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
     let (old_schemes, new_schemes) = (latest(old), latest(new));
@@ -243,7 +243,7 @@ pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
         match (a, b) {
             (Some(a), Some(b)) => {
                 compared.push(format!("{} → {}", a.key(), b.key()));
-                changes.extend(compare_versions(old, a, new, b));
+                changes.extend(compare_scheme_versions(old, a, new, b));
             }
             (Some(a), None) => changes.push(Change {
                 scheme: a.id.clone(),
@@ -276,11 +276,11 @@ pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
 }
 
 /// Compares two versions of one scheme in the same compilation (`--from A
-/// --to B`): [`compare_versions`] with `rules` on both sides.
+/// --to B`): [`compare_scheme_versions`] with `rules` on both sides.
 pub fn diff_versions(rules: &RuleSet, from: &Scheme, to: &Scheme) -> Diff {
     finish(
         vec![format!("{} → {}", from.key(), to.key())],
-        compare_versions(rules, from, rules, to),
+        compare_scheme_versions(rules, from, rules, to),
     )
 }
 
@@ -297,7 +297,12 @@ fn targets(r: &Recognition, s: &Scheme) -> bool {
 /// still pinned to another version), one that credits `b` but not `a` a
 /// credit gained; a recognition that credits both (it moved with the
 /// version) is compared field by field.
-pub fn compare_versions(old: &RuleSet, a: &Scheme, new: &RuleSet, b: &Scheme) -> Vec<Change> {
+pub fn compare_scheme_versions(
+    old: &RuleSet,
+    a: &Scheme,
+    new: &RuleSet,
+    b: &Scheme,
+) -> Vec<Change> {
     let mut sink = Sink {
         scheme: &a.id,
         changes: Vec::new(),
