@@ -1,9 +1,11 @@
 //! Semantic diff of rule versions: changes keyed by ids (not text), each
 //! classified as `tightening` (some product could reach a lower level than
 //! before), `loosening` (a higher one), `neutral` (wording, titles,
-//! citations) or `mixed` (both, or not decided), with the reason. With
-//! products, both versions judge every product and the level changes are
-//! reported with the criteria responsible.
+//! citations) or `mixed` (both, or not decided), with the reason. Both
+//! modes (two rule sets, or two versions in one) go through one comparison,
+//! [`compare_scheme_versions`]. With products, both versions judge every product,
+//! streamed, and the changes of level and of reachable level are counted
+//! and the first ones listed with the criteria responsible.
 
 mod condition;
 
@@ -72,24 +74,49 @@ pub struct Change {
     pub new: Option<serde_json::Value>,
 }
 
-/// A product whose level differs between the versions.
+/// At most this many changed products, and this many errors, are listed in
+/// [`Products`]; the rest are counted. It keeps the memory of
+/// `diff --products` flat however many products are judged.
+pub const LISTED: usize = 1000;
+
+/// A product whose `level` or `reachable` differs between the versions.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProductChange {
     pub id: String,
+    /// The input line.
+    pub line: usize,
     pub scheme: String,
     pub old_level: Option<i64>,
     pub new_level: Option<i64>,
+    pub old_reachable: Option<i64>,
+    pub new_reachable: Option<i64>,
     /// Criteria whose outcome differs, `ID: old → new`.
     pub criteria: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
+/// The product impact: counts over every judgement, and the first
+/// [`LISTED`] changed products and errors.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Products {
+    /// Judgements made: one per product and compared scheme it names a category for.
     pub evaluated: usize,
-    pub errors: Vec<String>,
+    /// Judgements whose level (the highest reached) differs.
+    pub level_changed: usize,
+    /// Judgements whose reachable level (the highest the product could still reach) differs.
+    pub reachable_changed: usize,
+    /// `scheme: old → new` level transitions and how many judgements made each.
+    pub level_transitions: BTreeMap<String, usize>,
+    /// `scheme: old → new` reachable transitions and how many judgements made each.
+    pub reachable_transitions: BTreeMap<String, usize>,
+    /// The first [`LISTED`] judgements whose level or reachable differs, in input order.
     pub changed: Vec<ProductChange>,
-    /// `old → new` level transitions and how many products made each.
-    pub transitions: BTreeMap<String, usize>,
+    /// Changed judgements beyond the first [`LISTED`], counted only.
+    pub changed_not_listed: usize,
+    /// Judgements that could not be made (a bad line counts once per
+    /// compared scheme it was read for).
+    pub error_count: usize,
+    /// The first [`LISTED`] of them, `line N: message`.
+    pub errors: Vec<String>,
 }
 
 /// The whole diff.
@@ -181,18 +208,31 @@ impl Sink<'_> {
     }
 }
 
-/// The latest version of each scheme id.
-fn latest(rules: &RuleSet) -> BTreeMap<&str, &Scheme> {
+/// For each scheme id, the index in `rules.schemes` of its latest version
+/// (natural version order, drafts included): the version a diff of two
+/// rule sets compares.
+fn latest(rules: &RuleSet) -> BTreeMap<&str, usize> {
     let mut out = BTreeMap::new();
-    for scheme in &rules.schemes {
+    for (index, scheme) in rules.schemes.iter().enumerate() {
         // Schemes are sorted by id, then natural version order: the last one wins.
-        out.insert(scheme.id.as_str(), scheme);
+        out.insert(scheme.id.as_str(), index);
     }
     out
 }
 
-/// Compares two rule sets: schemes by id (the latest version of each),
-/// facts by name, recognitions by id.
+/// The versions a diff of two rule sets compares: for each scheme id on both
+/// sides, the indexes of its latest version in `old` and in `new`. The
+/// products of `labelc diff OLD NEW --products` are judged by these pairs.
+pub fn compared_versions(old: &RuleSet, new: &RuleSet) -> Vec<(usize, usize)> {
+    let (a, b) = (latest(old), latest(new));
+    a.iter()
+        .filter_map(|(id, ia)| b.get(id).map(|ib| (*ia, *ib)))
+        .collect()
+}
+
+/// Compares two rule sets: for each scheme id, its latest version on each
+/// side (see [`compared_versions`]) by [`compare_scheme_versions`], which both diff
+/// modes share; and the facts by name.
 pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
     let (old_schemes, new_schemes) = (latest(old), latest(new));
     let mut changes = Vec::new();
@@ -203,34 +243,33 @@ pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
         .copied()
         .collect();
     for id in ids {
-        let mut sink = Sink {
-            scheme: id,
-            changes: Vec::new(),
-        };
-        match (old_schemes.get(id), new_schemes.get(id)) {
+        let a = old_schemes.get(id).and_then(|i| old.schemes.get(*i));
+        let b = new_schemes.get(id).and_then(|i| new.schemes.get(*i));
+        match (a, b) {
             (Some(a), Some(b)) => {
                 compared.push(format!("{} → {}", a.key(), b.key()));
-                diff_schemes(a, b, &mut sink);
+                changes.extend(compare_scheme_versions(old, a, new, b));
             }
-            (Some(a), None) => {
-                sink.push(
-                    "scheme",
-                    &a.key(),
-                    Class::Tightening,
-                    "scheme removed: no product can reach its levels",
-                );
-            }
-            (None, Some(b)) => {
-                sink.push(
-                    "scheme",
-                    &b.key(),
-                    Class::Loosening,
-                    "scheme added: products can reach its levels",
-                );
-            }
+            (Some(a), None) => changes.push(Change {
+                scheme: a.id.clone(),
+                kind: "scheme".into(),
+                id: a.key(),
+                class: Class::Tightening,
+                reason: "scheme removed: no product can reach its levels".into(),
+                old: None,
+                new: None,
+            }),
+            (None, Some(b)) => changes.push(Change {
+                scheme: b.id.clone(),
+                kind: "scheme".into(),
+                id: b.key(),
+                class: Class::Loosening,
+                reason: "scheme added: products can reach its levels".into(),
+                old: None,
+                new: None,
+            }),
             (None, None) => {}
         }
-        changes.extend(sink.changes);
     }
     let mut sink = Sink {
         scheme: "facts",
@@ -238,68 +277,56 @@ pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
     };
     diff_facts(old, new, &mut sink);
     changes.extend(sink.changes);
-    let old_r: BTreeMap<&str, &Recognition> = old
-        .recognitions
-        .iter()
-        .map(|r| (r.id.as_str(), r))
-        .collect();
-    let new_r: BTreeMap<&str, &Recognition> = new
-        .recognitions
-        .iter()
-        .map(|r| (r.id.as_str(), r))
-        .collect();
-    changes.extend(diff_recognitions(&old_r, &new_r));
     finish(compared, changes)
 }
 
-/// Compares two versions of one scheme in the same compilation, with the
-/// recognitions that credit each (keyed by what they recognise).
+/// Compares two versions of one scheme in the same compilation (`--from A
+/// --to B`): [`compare_scheme_versions`] with `rules` on both sides.
 pub fn diff_versions(rules: &RuleSet, from: &Scheme, to: &Scheme) -> Diff {
+    finish(
+        vec![format!("{} → {}", from.key(), to.key())],
+        compare_scheme_versions(rules, from, rules, to),
+    )
+}
+
+/// Whether recognition `r` credits scheme version `s` (the one place that
+/// decides it, for both diff modes).
+fn targets(r: &Recognition, s: &Scheme) -> bool {
+    r.targets(s)
+}
+
+/// The one comparison both diff modes make: scheme version `a` of `old`
+/// with scheme version `b` of `new`, and the recognitions that credit `a` in
+/// `old` with those that credit `b` in `new`, keyed by recognition id. A
+/// recognition that credits `a` but not `b` is a credit lost (withdrawn, or
+/// still pinned to another version), one that credits `b` but not `a` a
+/// credit gained; a recognition that credits both (it moved with the
+/// version) is compared field by field.
+pub fn compare_scheme_versions(
+    old: &RuleSet,
+    a: &Scheme,
+    new: &RuleSet,
+    b: &Scheme,
+) -> Vec<Change> {
     let mut sink = Sink {
-        scheme: &from.id,
+        scheme: &a.id,
         changes: Vec::new(),
     };
-    diff_schemes(from, to, &mut sink);
-    let key = |r: &Recognition| {
-        format!(
-            "{}:{}",
-            r.from.scheme,
-            r.from
-                .level
-                .map(|l| l.to_string())
-                .or_else(|| r.from.criterion.clone())
-                .unwrap_or_default()
-        )
-    };
-    let crediting = |s: &Scheme| -> Vec<&Recognition> {
-        rules.recognitions.iter().filter(|r| r.targets(s)).collect()
-    };
-    let (ra, rb) = (crediting(from), crediting(to));
-    // Recognitions of two versions are matched by what they recognise when
-    // that is unique on both sides; otherwise each stands alone (by id).
-    fn keyed<'r>(
-        list: &[&'r Recognition],
-        other: &[&'r Recognition],
-        key: impl Fn(&Recognition) -> String,
-    ) -> BTreeMap<String, &'r Recognition> {
-        let count = |list: &[&Recognition], k: &str| list.iter().filter(|r| key(r) == k).count();
-        list.iter()
-            .map(|r| {
-                let k = key(r);
-                if count(list, &k) == 1 && count(other, &k) == 1 {
-                    (k, *r)
-                } else {
-                    (format!("{k}#{}", r.id), *r)
-                }
-            })
-            .collect()
-    }
-    let (a, b) = (keyed(&ra, &rb, key), keyed(&rb, &ra, key));
-    let a: BTreeMap<&str, &Recognition> = a.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-    let b: BTreeMap<&str, &Recognition> = b.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    diff_schemes(a, b, &mut sink);
+    let (ra, rb) = (crediting(old, a), crediting(new, b));
     let mut changes = sink.changes;
-    changes.extend(diff_recognitions(&a, &b));
-    finish(vec![format!("{} → {}", from.key(), to.key())], changes)
+    changes.extend(diff_recognitions(&ra, &rb, a, b));
+    changes
+}
+
+/// The recognitions that credit scheme version `s` in `rules`, by id.
+fn crediting<'r>(rules: &'r RuleSet, s: &Scheme) -> BTreeMap<&'r str, &'r Recognition> {
+    rules
+        .recognitions
+        .iter()
+        .filter(|r| targets(r, s))
+        .map(|r| (r.id.as_str(), r))
+        .collect()
 }
 
 fn finish(compared: Vec<String>, mut changes: Vec<Change>) -> Diff {
@@ -974,9 +1001,25 @@ impl Scope {
     }
 }
 
+/// Why a recognition credits `this` version and not `other`: `lost` or
+/// `gained`.
+fn moved(this: &Scheme, other: &Scheme, what: &str) -> String {
+    let (this, other) = (this.key(), other.key());
+    let why = if what == "lost" { "withdrawn" } else { "added" };
+    if this == other {
+        format!("recognition {why}: a credit {what}")
+    } else {
+        format!("recognition credits `{this}` but not `{other}`: a credit {what}")
+    }
+}
+
+/// Compares the recognitions that credit `sa` (`a`, by id) with those that
+/// credit `sb` (`b`).
 fn diff_recognitions(
     a: &BTreeMap<&str, &Recognition>,
     b: &BTreeMap<&str, &Recognition>,
+    sa: &Scheme,
+    sb: &Scheme,
 ) -> Vec<Change> {
     let mut out = Vec::new();
     for (key, x) in a {
@@ -990,7 +1033,8 @@ fn diff_recognitions(
             } else {
                 Class::Neutral
             };
-            sink.push("recognition", &x.id, class, "recognition withdrawn");
+            let c = sink.push("recognition", &x.id, class, moved(sa, sb, "lost"));
+            sink.old(c, serde_json::to_value(&x.to).ok());
             out.extend(sink.changes);
             continue;
         };
@@ -1019,6 +1063,28 @@ fn diff_recognitions(
             sink.values(c, &x.status, &y.status);
         } else {
             sink.neutral("recognition.status", id, &x.status, &y.status, "status");
+        }
+        if x.from != y.from {
+            // Holding a higher level of the source scheme is harder to show.
+            let class = match (x.from.level, y.from.level) {
+                (Some(l1), Some(l2))
+                    if x.from.scheme == y.from.scheme && x.from.version == y.from.version =>
+                {
+                    if l2 > l1 {
+                        Class::Tightening
+                    } else {
+                        Class::Loosening
+                    }
+                }
+                _ => Class::Mixed,
+            };
+            let c = sink.push(
+                "recognition.from",
+                id,
+                class,
+                "what the recognition accepts changed",
+            );
+            sink.values(c, &x.from, &y.from);
         }
         sink.neutral(
             "recognition.relationship",
@@ -1110,8 +1176,11 @@ fn diff_recognitions(
         }
         out.extend(sink.changes);
     }
-    for (key, y) in b.iter().filter(|(k, _)| !a.contains_key(*k)) {
-        let _ = key;
+    for y in b
+        .iter()
+        .filter(|(k, _)| !a.contains_key(*k))
+        .map(|(_, y)| y)
+    {
         let class = if credits(y.status) && y.credit != Credit::None {
             Class::Loosening
         } else {
@@ -1122,91 +1191,156 @@ fn diff_recognitions(
             kind: "recognition".into(),
             id: y.id.clone(),
             class,
-            reason: "recognition added".into(),
+            reason: moved(sb, sa, "gained"),
             old: None,
-            new: None,
+            new: serde_json::to_value(&y.to).ok(),
         });
     }
     out
 }
 
-/// Judges every product (JSON Lines) under both versions of each compared
-/// scheme and reports the products whose level changes. A product that names
-/// no category for a scheme is not judged against it.
+/// Judges every product of `input` (JSON Lines, the eval format) under
+/// both versions of each compared scheme, one line at a time as it is read:
+/// nothing but the counts and the first [`LISTED`] changes and errors is kept,
+/// so memory stays flat. A product that names no category for a scheme is
+/// not judged against it. `progress` is called with the number of lines
+/// read after each line.
 pub fn compare_products(
     pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
-    lines: &str,
-) -> Products {
-    let mut products = Products {
-        evaluated: 0,
-        errors: Vec::new(),
-        changed: Vec::new(),
-        transitions: BTreeMap::new(),
+    input: &mut dyn std::io::BufRead,
+    progress: &mut dyn FnMut(usize),
+) -> std::io::Result<Products> {
+    let mut products = Products::default();
+    let mut bytes = Vec::with_capacity(4096);
+    let mut number = 0;
+    loop {
+        bytes.clear();
+        if input.read_until(b'\n', &mut bytes)? == 0 {
+            return Ok(products);
+        }
+        number += 1;
+        match std::str::from_utf8(&bytes) {
+            Ok(line) if line.trim().is_empty() => {}
+            Ok(line) => {
+                for (old, new) in pairs {
+                    compare_line(&mut products, old, new, number, line);
+                }
+            }
+            Err(e) => error(
+                &mut products,
+                number,
+                &format!(": the line is not UTF-8 (byte {})", e.valid_up_to()),
+            ),
+        }
+        progress(number);
+    }
+}
+
+fn error(products: &mut Products, line: usize, message: &str) {
+    products.error_count += 1;
+    if products.errors.len() < LISTED {
+        products.errors.push(format!("line {line}{message}"));
+    }
+}
+
+/// Judges one line under both versions of one scheme and counts the change.
+fn compare_line(
+    products: &mut Products,
+    old: &crate::eval::Program<'_>,
+    new: &crate::eval::Program<'_>,
+    number: usize,
+    line: &str,
+) {
+    // The old version first: a product naming no category for the scheme
+    // is out of its scope (not an error), and is not read a second time.
+    let judged = old.evaluate_json_with(line, false).and_then(|a| {
+        if a.category.is_none() {
+            return Ok(None);
+        }
+        Ok(Some((a, new.evaluate_json_with(line, false)?)))
+    });
+    let (a, b) = match judged {
+        Ok(Some(both)) => both,
+        Ok(None) => return,
+        Err(e) => {
+            let product = crate::eval::line_id(line)
+                .map(|id| format!(" (`{id}`)"))
+                .unwrap_or_default();
+            error(products, number, &format!("{product}: {}", e.0));
+            return;
+        }
     };
+    products.evaluated += 1;
     let name = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
-    for (old, new) in pairs {
-        for (number, line) in lines.lines().enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let (a, b) = match (
-                old.evaluate_json_with(line, true),
-                new.evaluate_json_with(line, true),
-            ) {
-                // Out of scope of the scheme: no category named for it.
-                (Ok(a), Ok(_)) if a.category.is_none() => continue,
-                (Ok(a), Ok(b)) => (a, b),
-                (Err(e), _) | (_, Err(e)) => {
-                    let product = crate::eval::line_id(line)
-                        .map(|id| format!(" (`{id}`)"))
-                        .unwrap_or_default();
-                    products
-                        .errors
-                        .push(format!("line {}{product}: {}", number + 1, e.0));
-                    continue;
-                }
-            };
-            products.evaluated += 1;
-            if a.level == b.level {
-                continue;
-            }
-            let before: BTreeMap<&str, crate::eval::Verdict> = a
-                .criteria
-                .iter()
-                .flatten()
-                .map(|c| (c.id, c.outcome))
-                .collect();
-            let mut criteria = Vec::new();
-            for c in b.criteria.iter().flatten() {
-                match before.get(c.id) {
-                    Some(v) if *v == c.outcome => {}
-                    Some(v) => {
-                        criteria.push(format!("{}: {} → {}", c.id, v.word(), c.outcome.word()))
-                    }
-                    None => criteria.push(format!("{}: new, {}", c.id, c.outcome.word())),
-                }
-            }
-            let after: BTreeSet<&str> = b.criteria.iter().flatten().map(|c| c.id).collect();
-            for (id, v) in &before {
-                if !after.contains(id) {
-                    criteria.push(format!("{id}: {} → removed", v.word()));
-                }
-            }
-            let transition = format!("{} → {}", name(a.level), name(b.level));
-            *products
-                .transitions
-                .entry(format!("{}: {transition}", new.scheme.id))
-                .or_default() += 1;
-            products.changed.push(ProductChange {
-                id: b.id.clone(),
-                scheme: new.scheme.id.clone(),
-                old_level: a.level,
-                new_level: b.level,
-                criteria,
-            });
+    let scheme = &new.scheme.id;
+    if a.level != b.level {
+        products.level_changed += 1;
+        *products
+            .level_transitions
+            .entry(format!("{scheme}: {} → {}", name(a.level), name(b.level)))
+            .or_default() += 1;
+    }
+    if a.reachable != b.reachable {
+        products.reachable_changed += 1;
+        *products
+            .reachable_transitions
+            .entry(format!(
+                "{scheme}: {} → {}",
+                name(a.reachable),
+                name(b.reachable)
+            ))
+            .or_default() += 1;
+    }
+    if a.level == b.level && a.reachable == b.reachable {
+        return;
+    }
+    if products.changed.len() >= LISTED {
+        products.changed_not_listed += 1;
+        return;
+    }
+    // Judged again, with every criterion, only for the products listed.
+    let criteria = match (
+        old.evaluate_json_with(line, true),
+        new.evaluate_json_with(line, true),
+    ) {
+        (Ok(a), Ok(b)) => criteria_changes(&a, &b),
+        _ => Vec::new(),
+    };
+    products.changed.push(ProductChange {
+        id: b.id.clone(),
+        line: number,
+        scheme: scheme.clone(),
+        old_level: a.level,
+        new_level: b.level,
+        old_reachable: a.reachable,
+        new_reachable: b.reachable,
+        criteria,
+    });
+}
+
+/// The criteria whose outcome differs between two judgements, `ID: old → new`.
+fn criteria_changes(a: &crate::eval::Outcome<'_>, b: &crate::eval::Outcome<'_>) -> Vec<String> {
+    let before: BTreeMap<&str, crate::eval::Verdict> = a
+        .criteria
+        .iter()
+        .flatten()
+        .map(|c| (c.id, c.outcome))
+        .collect();
+    let mut criteria = Vec::new();
+    for c in b.criteria.iter().flatten() {
+        match before.get(c.id) {
+            Some(v) if *v == c.outcome => {}
+            Some(v) => criteria.push(format!("{}: {} → {}", c.id, v.word(), c.outcome.word())),
+            None => criteria.push(format!("{}: new, {}", c.id, c.outcome.word())),
         }
     }
-    products
+    let after: BTreeSet<&str> = b.criteria.iter().flatten().map(|c| c.id).collect();
+    for (id, v) in &before {
+        if !after.contains(id) {
+            criteria.push(format!("{id}: {} → removed", v.word()));
+        }
+    }
+    criteria
 }
 
 /// The diff for a person: grouped by scheme and class, most severe first.
@@ -1250,28 +1384,50 @@ pub fn render_human(diff: &Diff) -> String {
     if let Some(p) = &diff.products {
         let _ = writeln!(
             out,
-            "\nproducts: {} judgements, {} change level, {} error(s)",
-            p.evaluated,
-            p.changed.len(),
-            p.errors.len()
+            "\nproducts: {} judgements; {} change level, {} change reachable; {} error(s)",
+            p.evaluated, p.level_changed, p.reachable_changed, p.error_count
         );
+        let level = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
         for c in &p.changed {
-            let level = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
-            let _ = writeln!(
+            let _ = write!(
                 out,
-                "  {} ({}): {} → {}; {}",
+                "  {} ({}, line {}): level {} → {}, reachable {} → {}",
                 c.id,
                 c.scheme,
+                c.line,
                 level(c.old_level),
                 level(c.new_level),
-                c.criteria.join(", ")
+                level(c.old_reachable),
+                level(c.new_reachable)
+            );
+            if c.criteria.is_empty() {
+                let _ = writeln!(out);
+            } else {
+                let _ = writeln!(out, "; {}", c.criteria.join(", "));
+            }
+        }
+        if p.changed_not_listed > 0 {
+            let _ = writeln!(
+                out,
+                "  … and {} more changed judgement(s), counted but not listed",
+                p.changed_not_listed
             );
         }
-        for (t, n) in &p.transitions {
-            let _ = writeln!(out, "  {t}: {n}");
+        for (t, n) in &p.level_transitions {
+            let _ = writeln!(out, "  level {t}: {n}");
+        }
+        for (t, n) in &p.reachable_transitions {
+            let _ = writeln!(out, "  reachable {t}: {n}");
         }
         for e in &p.errors {
             let _ = writeln!(out, "  error: {e}");
+        }
+        if p.error_count > p.errors.len() {
+            let _ = writeln!(
+                out,
+                "  … and {} more error(s)",
+                p.error_count - p.errors.len()
+            );
         }
     }
     out
