@@ -180,3 +180,32 @@ fn no_version_in_force_is_said_and_the_next_one_is_judged() {
     );
     assert!(!explained.contains("category"), "{explained}");
 }
+
+/// An unpinned recognition credits both versions of its scheme, so `diff`
+/// reports no recognition change between them: it did not move.
+#[test]
+fn unpinned_recognitions_do_not_move_between_versions_in_diff() {
+    let out = labelc(&[
+        "diff",
+        "policies/",
+        "--from",
+        "sg_cls@2020-10",
+        "--to",
+        "sg_cls@2025-04",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = diff.get("changes").and_then(|c| c.as_array()).unwrap();
+    assert!(!changes.is_empty(), "the two CLS wordings differ");
+    let recognition_changes: Vec<_> = changes
+        .iter()
+        .filter(|c| {
+            c.get("kind")
+                .and_then(|k| k.as_str())
+                .is_some_and(|k| k.starts_with("recognition"))
+        })
+        .collect();
+    assert!(recognition_changes.is_empty(), "{recognition_changes:#?}");
+}
