@@ -332,7 +332,7 @@ fn json_lines_give_one_output_line_per_input_line_in_order() {
         }
     }
     assert!(stderr.contains("1000 products"), "{stderr}");
-    assert!(stderr.contains("10 error(s)"), "{stderr}");
+    assert!(stderr.contains("; 10 errors"), "{stderr}");
 }
 
 #[test]

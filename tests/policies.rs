@@ -405,7 +405,29 @@ fn the_portfolio_evaluates_without_errors_from_the_command_line() {
         ]);
         let stderr = common::text(&out.stderr);
         assert_eq!(out.status.code(), Some(0), "{id}: {stderr}");
-        assert!(stderr.contains("; 0 error(s)"), "{id}: {stderr}");
+        assert!(stderr.contains("; 0 errors"), "{id}: {stderr}");
+        // Products that name no category for the scheme are counted apart,
+        // not as products that reach no level.
+        let portfolio =
+            std::fs::read_to_string(common::root().join("policies/examples/portfolio.jsonl"))
+                .unwrap();
+        let outside = portfolio
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .filter(|l| {
+                let product: serde_json::Value = serde_json::from_str(l).unwrap();
+                product
+                    .get("category")
+                    .and_then(|c| c.as_object())
+                    .is_some_and(|c| !c.contains_key(id))
+            })
+            .count();
+        if outside > 0 {
+            assert!(
+                stderr.contains(&format!("out of scope: {outside}")),
+                "{id}: {stderr}"
+            );
+        }
     }
 }
 

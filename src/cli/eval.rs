@@ -81,6 +81,8 @@ struct Run<'p, 'r, W: Write> {
     line: Vec<u8>,
     titles: BTreeMap<i64, String>,
     counts: BTreeMap<Option<i64>, usize>,
+    /// Products the scheme does not cover (an excluded category, or none named for it).
+    out_of_scope: usize,
     products: usize,
     errors: usize,
 }
@@ -101,7 +103,11 @@ impl<W: Write> Run<'_, '_, W> {
         match result {
             Ok(mut outcome) => {
                 outcome.line = line;
-                *self.counts.entry(outcome.level).or_default() += 1;
+                if outcome.excluded.is_some() {
+                    self.out_of_scope += 1;
+                } else {
+                    *self.counts.entry(outcome.level).or_default() += 1;
+                }
                 self.write_outcome(&outcome)
             }
             Err(message) => {
@@ -246,6 +252,7 @@ pub fn run(args: &Args) -> Exit {
             .filter_map(|l| l.level.title.clone().map(|t| (l.level.rank, t)))
             .collect(),
         counts: BTreeMap::new(),
+        out_of_scope: 0,
         products: 0,
         errors: 0,
     };
@@ -261,7 +268,7 @@ pub fn run(args: &Args) -> Exit {
     match streamed {
         Ok(lines) => {
             if lines {
-                let levels: Vec<String> = run
+                let mut levels: Vec<String> = run
                     .counts
                     .iter()
                     .map(|(l, n)| {
@@ -271,16 +278,22 @@ pub fn run(args: &Args) -> Exit {
                         )
                     })
                     .collect();
+                if run.out_of_scope > 0 {
+                    levels.push(format!("out of scope: {}", run.out_of_scope));
+                }
+                let plural = |n: usize, one: &str, many: &str| {
+                    format!("{n} {}", if n == 1 { one } else { many })
+                };
                 print_err(&format!(
-                    "{} products against {} as of {as_of}: {}; {} error(s)\n",
-                    run.products,
+                    "{} against {} as of {as_of}: {}; {}\n",
+                    plural(run.products, "product", "products"),
                     program.scheme.key(),
                     if levels.is_empty() {
                         "none evaluated".to_string()
                     } else {
                         levels.join(", ")
                     },
-                    run.errors
+                    plural(run.errors, "error", "errors")
                 ));
             }
             judged
