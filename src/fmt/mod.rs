@@ -172,6 +172,7 @@ impl<'a> Layout<'a> {
                             self.p.space();
                             self.fill(child.into_inner().collect(), indent + INDENT);
                         }
+                        Rule::basis_field => self.leaves(child),
                         _ => self.tok(&child),
                     }
                 }
