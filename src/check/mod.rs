@@ -14,7 +14,7 @@ use crate::resolve::{Model, ResolvedRecognition, SchemeIndex, facts_read};
 use crate::span::Span;
 
 pub use levels::{Requirements, requirements};
-pub use summary::{Pending, SchemeSummary, Summary, summarize};
+pub use summary::{BasisCount, Pending, SchemeSummary, Summary, summarize};
 
 /// Runs every check on a resolved model.
 pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {

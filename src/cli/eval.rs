@@ -29,6 +29,10 @@ pub struct Args {
     /// A short report per product, and (in JSON) every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
+    /// Judge on the official text only: leave out every rule whose `basis` is secondary, reported
+    /// or inferred, and every assumed recognition (see docs/language.md, "Basis").
+    #[arg(long)]
+    pub official_only: bool,
     /// How to print results: one line or report per product (human), or one JSON object per line (json).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -137,10 +141,19 @@ impl<W: Write> Run<'_, '_, W> {
                         n.unknown.len() + n.groups.len()
                     ),
                 };
+                let rests = |r: Option<&crate::eval::RestsOn<'_>>| {
+                    r.map(|r| format!(" — {}", r.phrase())).unwrap_or_default()
+                };
                 writeln!(
                     self.out,
-                    "{}: level {level} (reachable {reachable}); {next}",
-                    outcome.id
+                    "{}: level {level}{} (reachable {reachable}{}); {next}",
+                    outcome.id,
+                    rests(outcome.level_rests_on.as_ref()),
+                    if outcome.reachable == outcome.level {
+                        String::new()
+                    } else {
+                        rests(outcome.reachable_rests_on.as_ref())
+                    },
                 )
             }
         }
@@ -178,6 +191,16 @@ pub fn run(args: &Args) -> Exit {
     let rules = match load_rules(&args.paths) {
         Ok(rules) => rules,
         Err(exit) => return exit,
+    };
+    let rules = if args.official_only {
+        let (official, left_out) = crate::rules::official_only(&rules);
+        eprintln!(
+            "note: judged on official text only: {}",
+            left_out.describe()
+        );
+        official
+    } else {
+        rules
     };
     let index = match select_scheme(&rules, &args.scheme, as_of) {
         Ok(i) => i,

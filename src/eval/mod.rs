@@ -19,8 +19,8 @@ pub(crate) use run::eval as eval_condition;
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};
 pub use report::{
-    CriterionResult, GroupResult, Leaf, LeafFacts, NextLevel, Outcome, SchemeName, Truth, Verdict,
-    render_explanation,
+    CriterionResult, GroupResult, Leaf, LeafFacts, NextLevel, Outcome, RestsOn, SchemeName, Truth,
+    Verdict, render_explanation,
 };
 
 /// A problem with one product: it is reported in place of its result.

@@ -543,7 +543,8 @@ fn require_basis(index: &SchemeIndex<'_>, rank: i64) -> BTreeMap<String, Grounds
                 .find(|(i, _)| i.span == id.span)
                 .map(|(_, d)| d);
             let entry = strongest.entry(id.name.as_str()).or_insert(decl);
-            let weaker = |d: Option<&ast::BasisDecl>| d.map_or(ast::Basis::Official, |d| d.basis.value);
+            let weaker =
+                |d: Option<&ast::BasisDecl>| d.map_or(ast::Basis::Official, |d| d.basis.value);
             if weaker(decl) < weaker(*entry) {
                 *entry = decl;
             }

@@ -5,11 +5,13 @@
 //! whose fact references are resolved to slots in [`RuleSet::facts`].
 
 mod lower;
+mod official;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 pub use lower::lower;
+pub use official::{LeftOut, official_only};
 
 /// The value of [`RuleSet::format`] this version of labelc writes and reads.
 pub const FORMAT: &str = "labelc.rules/v1";
@@ -356,10 +358,7 @@ pub struct Level {
     /// Criteria of `requires_all` whose place in this level rests on less
     /// than official text (`require … basis …`, includes followed; a
     /// criterion also required by an official line is not listed).
-    #[serde(
-        skip_serializing_if = "std::collections::BTreeMap::is_empty",
-        default
-    )]
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty", default)]
     pub require_basis: std::collections::BTreeMap<String, Grounds>,
     pub status: Status,
     pub location: Location,
