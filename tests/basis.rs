@@ -442,3 +442,90 @@ fn the_basis_survives_fmt() {
     let formatted = labelc::fmt::format_text(labelc::span::FileId(0), &squeezed).unwrap();
     assert_eq!(formatted, text);
 }
+
+#[test]
+fn plans_name_the_nature_and_the_basis_of_each_step() {
+    let plan = |extra: &[&str]| {
+        let mut args = vec![
+            "plan",
+            FIXTURE,
+            "--scheme",
+            "demo",
+            "--category",
+            "camera",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let out = common::labelc(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+        let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        value
+    };
+    let work = |value: &serde_json::Value| -> Vec<(String, Option<String>)> {
+        value["schemes"][0]["work"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|step| step["criteria"].as_array().unwrap().clone())
+            .map(|c| {
+                (
+                    c["criterion"].as_str().unwrap().to_string(),
+                    c["basis"].as_str().map(str::to_string),
+                )
+            })
+            .collect()
+    };
+    let full = plan(&[]);
+    assert_eq!(full["schemes"][0]["nature"], "voluntary");
+    let mut items = work(&full);
+    items.sort();
+    assert_eq!(
+        items,
+        vec![
+            ("A".to_string(), None),
+            ("B".to_string(), Some("inferred".to_string())),
+            ("C".to_string(), Some("inferred".to_string())),
+        ]
+    );
+    // On the official text only, B and C are not required by level 1.
+    let official = plan(&["--official-only"]);
+    assert_eq!(work(&official), vec![("A".to_string(), None)]);
+
+    let out = common::labelc(&[
+        "plan",
+        "policies/",
+        "--scheme",
+        "eu_cra",
+        "--category",
+        "default_products",
+        "--as-of",
+        "2026-11-25",
+    ]);
+    let markdown = common::text(&out.stdout);
+    assert!(markdown.contains("The scheme is mandatory."), "{markdown}");
+    let out = common::labelc(&[
+        "plan",
+        "policies/",
+        "--scheme",
+        "ccl@2026-04",
+        "--category",
+        "consumer_cameras",
+        "--level",
+        "1",
+        "--as-of",
+        "2026-11-25",
+    ]);
+    let markdown = common::text(&out.stdout);
+    assert!(markdown.contains("The scheme is voluntary."), "{markdown}");
+    let cam1 = markdown
+        .split("- [ ] ")
+        .find(|item| item.starts_with("**CAM-1**"))
+        .unwrap();
+    assert!(
+        cam1.contains("  - basis: inferred (not the official text)"),
+        "{cam1}"
+    );
+}
