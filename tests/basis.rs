@@ -529,3 +529,22 @@ fn plans_name_the_nature_and_the_basis_of_each_step() {
         "{cam1}"
     );
 }
+
+#[test]
+fn test_results_say_what_they_rest_on() {
+    let out = common::labelc(&["test", FIXTURE]);
+    let stdout = common::text(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(
+            "test demo-level-on-inference (demo@1) ... ok (level 1 rests on 2 inferred criteria)"
+        ),
+        "{stdout}"
+    );
+    let out = common::labelc(&["test", "--format", "json", FIXTURE]);
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        value["tests"][0]["rests_on"],
+        "level 1 rests on 2 inferred criteria"
+    );
+}
