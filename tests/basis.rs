@@ -548,3 +548,41 @@ fn test_results_say_what_they_rest_on() {
         "level 1 rests on 2 inferred criteria"
     );
 }
+
+#[test]
+fn diff_reports_a_change_of_basis_and_of_nature() {
+    let old = fixture_rules();
+    let text = std::fs::read_to_string(common::root().join(FIXTURE))
+        .unwrap()
+        .replace("nature voluntary", "nature mandatory")
+        .replace(
+            "basis inferred \"not in the official text\"",
+            "basis official",
+        )
+        .replace(
+            "        grouping \"only catalogue entries are in scope\"\n",
+            "",
+        );
+    let mut sources = SourceMap::new();
+    sources.add("new.policy", text);
+    let new = labelc::compile(&sources).unwrap();
+    let diff = labelc::diff::diff_rule_sets(&old, &new);
+    let find = |kind: &str, id: &str| {
+        diff.changes
+            .iter()
+            .find(|c| c.kind == kind && c.id == id)
+            .unwrap_or_else(|| panic!("no {kind} {id}: {:#?}", diff.changes))
+    };
+    let basis = find("criterion.basis", "B");
+    assert_eq!(basis.class, labelc::diff::Class::Neutral);
+    assert_eq!(basis.new.as_ref().unwrap()["on"], "official");
+    assert_eq!(
+        find("scheme.nature", "demo@1").class,
+        labelc::diff::Class::Neutral
+    );
+    // A category that stops being a grouping lets its own products be judged.
+    assert_eq!(
+        find("category.grouping", "all_products").class,
+        labelc::diff::Class::Loosening
+    );
+}
