@@ -356,6 +356,9 @@ pub struct Recognition {
     /// arrangement covers (a category covers its descendants); `None` or
     /// `all` for every category.
     pub applies_to: Option<AppliesTo>,
+    /// `except`: categories of the `to` scheme (with their sub-categories)
+    /// the arrangement does not cover, even under a category `applies_to` names.
+    pub except: Vec<Ident>,
     pub basis: Option<BasisDecl>,
     /// The basis of `valid_until` alone (`valid_until DATE basis …`).
     pub valid_until_basis: Option<BasisDecl>,

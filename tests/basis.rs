@@ -586,3 +586,77 @@ fn diff_reports_a_change_of_basis_and_of_nature() {
         labelc::diff::Class::Loosening
     );
 }
+
+#[test]
+fn bsi_routers_get_cls_credit_only_from_the_2024_extension() {
+    let credited_by = |category: &str, date: jiff::civil::Date| -> Vec<String> {
+        let index = select_scheme(&REFERENCE, "sg_cls@2025-04", date).unwrap();
+        let program = Program::new(&REFERENCE, index, date).unwrap();
+        let product = format!(
+            r#"{{"id": "p", "category": "{category}", "holds": ["de_bsi:1"], "facts": {{}}}}"#
+        );
+        let outcome = program.evaluate_json_with(&product, true).unwrap();
+        let criteria = outcome.criteria.unwrap();
+        criteria
+            .iter()
+            .find(|c| c.id == "CLS-PWD")
+            .unwrap()
+            .credited_by
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    let before = jiff::civil::date(2023, 6, 1);
+    let after = jiff::civil::date(2024, 10, 16);
+    // The 2022 arrangement covers smart consumer devices, not routers.
+    assert_eq!(credited_by("consumer_iot", before), vec!["de-bsi--sg-cls"]);
+    assert!(credited_by("home_gateways", before).is_empty());
+    // Routers are credited from the 2024 extension on, by its own row.
+    assert_eq!(
+        credited_by("home_gateways", after),
+        vec!["de-bsi-routers--sg-cls"]
+    );
+}
+
+#[test]
+fn except_names_a_category_of_the_to_scheme() {
+    let text = std::fs::read_to_string(common::root().join(FIXTURE))
+        .unwrap()
+        .replace(
+            "    credits B\n",
+            "    except camera, nowhere\n    credits B\n",
+        );
+    let mut sources = SourceMap::new();
+    sources.add("except.policy", text);
+    let (outcome, rules) = labelc::compile_sources(&sources, Vec::new());
+    assert!(rules.is_none());
+    let messages: Vec<&str> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("`nowhere`"), "{messages:?}");
+}
+
+#[test]
+fn except_leaves_a_category_out_of_a_recognition() {
+    let text = std::fs::read_to_string(common::root().join(FIXTURE))
+        .unwrap()
+        .replace("    credits B\n", "    except camera\n    credits B\n");
+    let mut sources = SourceMap::new();
+    sources.add("except.policy", text);
+    let rules = labelc::compile(&sources).unwrap();
+    let held = |category: &str| {
+        format!(r#"{{"id": "q", "category": "{category}", "holds": ["other:1"], "facts": {{}}}}"#)
+    };
+    let credited = |outcome: Outcome<'_>| {
+        outcome
+            .criteria
+            .unwrap()
+            .iter()
+            .any(|c| !c.credited_by.is_empty())
+    };
+    assert!(!credited(judge(&rules, "demo", &held("camera"))));
+    assert!(credited(judge(&rules, "demo", &held("speaker"))));
+}

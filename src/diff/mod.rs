@@ -1072,6 +1072,25 @@ fn diff_recognitions(
         );
         sink.neutral("recognition.source", id, &x.source, &y.source, "source");
         sink.neutral("recognition.basis", id, &x.basis, &y.basis, "basis");
+        if x.except != y.except {
+            let (ea, eb): (BTreeSet<&String>, BTreeSet<&String>) =
+                (x.except.iter().collect(), y.except.iter().collect());
+            // Leaving more categories out credits fewer products.
+            let class = if ea.is_subset(&eb) {
+                Class::Tightening
+            } else if eb.is_subset(&ea) {
+                Class::Loosening
+            } else {
+                Class::Mixed
+            };
+            let c = sink.push(
+                "recognition.except",
+                id,
+                class,
+                "the categories it leaves out changed",
+            );
+            sink.values(c, &x.except, &y.except);
+        }
         sink.neutral(
             "recognition.valid_until_basis",
             id,

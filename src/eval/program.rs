@@ -518,9 +518,24 @@ impl<'r> Program<'r> {
                 Some(c) => Some(program.compile(c, 0)?),
                 None => None,
             };
-            let applies = program.coverage(&recognition.applies_to, &parents, || {
+            let mut applies = program.coverage(&recognition.applies_to, &parents, || {
                 format!("recognition `{}`", recognition.id)
             })?;
+            // `except`: those categories and their descendants are not covered.
+            if !recognition.except.is_empty() {
+                let except = AppliesTo::Categories {
+                    ids: recognition.except.clone(),
+                };
+                let left_out = program
+                    .coverage(&except, &parents, || {
+                        format!("recognition `{}` (`except`)", recognition.id)
+                    })?
+                    .unwrap_or_default();
+                let covered = applies.get_or_insert_with(|| vec![true; parents.len()]);
+                for (c, out) in covered.iter_mut().zip(&left_out) {
+                    *c = *c && !*out;
+                }
+            }
             program.recognitions.push(CompiledRecognition {
                 recognition,
                 credits,

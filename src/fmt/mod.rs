@@ -165,7 +165,10 @@ impl<'a> Layout<'a> {
                     }
                 }
             }
-            Rule::require_field | Rule::credits_field | Rule::applies_field => {
+            Rule::require_field
+            | Rule::credits_field
+            | Rule::applies_field
+            | Rule::except_field => {
                 for child in node.into_inner() {
                     match child.as_rule() {
                         Rule::id_list | Rule::name_list => {

@@ -647,6 +647,13 @@ fn resolve_recognition<'a>(
                 "in the `to` scheme, whose categories `applies_to` names",
                 diagnostics,
             );
+            for id in &recognition.except {
+                let help = format!(
+                    "declare `category {} {{ … }}` in the `to` scheme, or remove it from `except`",
+                    id.name
+                );
+                check_category_ref(index, id, &name, help, diagnostics);
+            }
         }
         Some(key)
     });

@@ -328,6 +328,7 @@ impl Lowerer<'_> {
             verify: r.verify.iter().map(|v| v.value.clone()).collect(),
             credits: r.credits.iter().map(|c| c.name.clone()).collect(),
             applies_to: applies_to(r.applies_to.as_ref()),
+            except: r.except.iter().map(|c| c.name.clone()).collect(),
             basis: grounds(r.basis.as_ref()),
             valid_until_basis: grounds(r.valid_until_basis.as_ref()),
             location: self.location(r.id.span),

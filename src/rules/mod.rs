@@ -440,6 +440,10 @@ pub struct Recognition {
     /// product of another category gets no credit. Absent: every category.
     #[serde(skip_serializing_if = "AppliesTo::is_all", default)]
     pub applies_to: AppliesTo,
+    /// Categories of `to` (with their sub-categories) the arrangement does
+    /// not cover, even under a category `applies_to` names.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub except: Vec<String>,
     /// What the arrangement rests on; absent: the official text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub basis: Option<Grounds>,

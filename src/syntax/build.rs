@@ -123,6 +123,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_grouping
             | Rule::kw_nature
             | Rule::kw_basis
+            | Rule::kw_except
             | Rule::kw_pending
             | Rule::kw_criterion
             | Rule::kw_citation
@@ -1010,6 +1011,7 @@ impl<'a> Builder<'a> {
         let (mut credit, mut status, mut source) = (None, None, None);
         let (mut valid_from, mut valid_until, mut condition) = (None, None, None);
         let (mut verify, mut credits, mut applies_to) = (Vec::new(), Vec::new(), None);
+        let mut except = Vec::new();
         let (mut basis, mut valid_until_basis) = (None, None);
         for child in children(pair) {
             match child.as_rule() {
@@ -1089,6 +1091,10 @@ impl<'a> Builder<'a> {
                     let value = self.applies_to(child)?;
                     self.once(&mut applies_to, value, "applies_to");
                 }
+                Rule::except_field => {
+                    let list = self.field_value(child)?;
+                    except.extend(self.id_list(list));
+                }
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -1107,6 +1113,7 @@ impl<'a> Builder<'a> {
             verify,
             credits,
             applies_to,
+            except,
             basis,
             valid_until_basis,
             span,

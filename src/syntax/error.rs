@@ -214,6 +214,7 @@ pub fn rule_description(rule: Rule) -> Option<&'static str> {
         Rule::nature_field | Rule::kw_nature => "`nature`",
         Rule::nature => "`mandatory` or `voluntary`",
         Rule::basis_field | Rule::kw_basis => "`basis`",
+        Rule::except_field | Rule::kw_except => "`except`",
         Rule::basis => "`official`, `secondary`, `reported` or `inferred`",
         Rule::status_confirmed => "`confirmed`",
         Rule::status_pending | Rule::kw_pending => "`pending`",
