@@ -127,6 +127,42 @@ pub enum SchemeStatus {
     Superseded,
 }
 
+/// What a rule rests on, from the strongest to the weakest.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Basis {
+    /// The official text says it.
+    Official,
+    /// One reputable secondary source says it.
+    Secondary,
+    /// Reported (recollected, heard), not seen in a text.
+    Reported,
+    /// The policy author's inference.
+    Inferred,
+}
+
+/// `basis inferred "why"`.
+#[derive(Clone, Debug)]
+pub struct BasisDecl {
+    pub basis: Spanned<Basis>,
+    pub note: Option<Text>,
+    pub span: Span,
+}
+
+/// Whether a scheme is a condition of market access or chosen by the producer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Nature {
+    Mandatory,
+    Voluntary,
+}
+
+/// `nature voluntary "why"`.
+#[derive(Clone, Debug)]
+pub struct NatureDecl {
+    pub nature: Spanned<Nature>,
+    pub note: Option<Text>,
+    pub span: Span,
+}
+
 #[derive(Clone, Debug)]
 pub struct Scheme {
     /// The header; its version is required for a definition (checked by resolve).
@@ -135,6 +171,8 @@ pub struct Scheme {
     pub jurisdiction: Option<Text>,
     pub status: Option<Spanned<SchemeStatus>>,
     pub effective: Option<DateLit>,
+    /// `nature mandatory` or `nature voluntary`.
+    pub nature: Option<NatureDecl>,
     /// Sources, authorities, categories, criteria and levels, in source order.
     pub members: Vec<Member>,
     pub span: Span,
@@ -170,6 +208,7 @@ pub struct Authority {
     pub id: Ident,
     pub title: Option<Text>,
     pub role: Option<Text>,
+    pub basis: Option<BasisDecl>,
     pub span: Span,
 }
 
@@ -190,6 +229,10 @@ pub struct Category {
     /// `excluded "reason"`: products of this category (and its
     /// sub-categories) are outside the scheme.
     pub excluded: Option<Text>,
+    /// `grouping "reason"`: the category only groups its sub-categories; a
+    /// product of the category itself is outside the scheme.
+    pub grouping: Option<Text>,
+    pub basis: Option<BasisDecl>,
     pub children: Vec<Category>,
     pub span: Span,
 }
@@ -229,6 +272,9 @@ pub struct Criterion {
     pub condition: Option<Expr>,
     /// `renamed_from OLD-ID`: the id this criterion had in an earlier version.
     pub renamed_from: Option<Ident>,
+    pub basis: Option<BasisDecl>,
+    /// The basis of `valid_until` alone (`valid_until DATE basis …`).
+    pub valid_until_basis: Option<BasisDecl>,
     pub span: Span,
 }
 
@@ -245,6 +291,8 @@ pub struct Level {
     pub title: Option<Text>,
     pub includes: Vec<IntLit>,
     pub require: Vec<Ident>,
+    /// Criteria of `require` lines that state a basis (`require A basis inferred`).
+    pub require_basis: Vec<(Ident, BasisDecl)>,
     pub at_least: Vec<AtLeast>,
     pub status: Option<Status>,
     pub span: Span,
@@ -308,6 +356,12 @@ pub struct Recognition {
     /// arrangement covers (a category covers its descendants); `None` or
     /// `all` for every category.
     pub applies_to: Option<AppliesTo>,
+    /// `except`: categories of the `to` scheme (with their sub-categories)
+    /// the arrangement does not cover, even under a category `applies_to` names.
+    pub except: Vec<Ident>,
+    pub basis: Option<BasisDecl>,
+    /// The basis of `valid_until` alone (`valid_until DATE basis …`).
+    pub valid_until_basis: Option<BasisDecl>,
     pub span: Span,
 }
 

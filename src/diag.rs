@@ -119,6 +119,8 @@ codes! {
     CreditExceedsRelationship = "labelc::check::credit_exceeds_relationship", Warning;
     /// A criterion that applies to an excluded category, or to a sub-category of one: `applies_to meters` where `meters` is `excluded`
     AppliesToExcluded = "labelc::check::applies_to_excluded", Warning;
+    /// A `grouping` category with no sub-categories: `category meters { title "Meters" grouping "by entry" }`
+    GroupingWithoutSubcategories = "labelc::check::grouping_without_subcategories", Warning;
     /// A recognition credits a criterion that applies to none of the categories its `applies_to` covers
     CreditOutsideScope = "labelc::check::credit_outside_scope", Warning;
     /// A criterion that no level requires

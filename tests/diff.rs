@@ -596,10 +596,7 @@ const EDITS: &[Edit] = &[
     },
     Edit {
         name: "criterion-added-to-a-level",
-        replace: &[(
-            "require CCL-2.1, CAM-7, CAM-8",
-            "require CCL-2.1, CAM-7, CAM-8, CCL-3.2",
-        )],
+        replace: &[("require CCL-2.1\n", "require CCL-2.1, CCL-3.2\n")],
         reissue_ctm: false,
         expect: Some(("level.requires", "CCL-3.2", "tightening")),
     },

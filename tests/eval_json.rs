@@ -109,6 +109,10 @@ fn the_reference_policies_and_portfolio_are_written_as_serde_writes_them() {
         "reason",
         "credited_by",
         "decided_by",
+        "level_rests_on",
+        "reachable_rests_on",
+        "inferred",
+        "assumed_recognitions",
     ] {
         assert!(keys.contains(key), "no outcome had `{key}`: {keys:?}");
     }

@@ -311,15 +311,19 @@ fn policy_tokens(conditions: &[Cond], facts_first: bool) -> Vec<String> {
     if facts_first {
         push(facts);
     }
-    push("scheme gen@1 { title \"Generated\" status in_force effective 2026-01-01");
-    push("category c { title \"C\" category c2 { title \"C2\" } }");
+    push(
+        "scheme gen@1 { title \"Generated\" status in_force effective 2026-01-01 nature voluntary \"n\"",
+    );
+    push("authority a { title \"A\" role \"r\" basis inferred \"i\" }");
+    push("category c { title \"C\" grouping \"g\" basis secondary category c2 { title \"C2\" } }");
     let mut ids = Vec::new();
     let mut t2 = Vec::new();
     for (i, cond) in conditions.iter().enumerate() {
         let id = format!("K-{i}");
         t2.extend(
             format!(
-                "criterion {id} {{ title \"t\" applies_to c method test status confirmed condition"
+                "criterion {id} {{ title \"t\" applies_to c method test basis inferred \"i\" \
+                 valid_until 2030-01-01 basis reported status confirmed condition"
             )
             .split(' ')
             .map(String::from),
@@ -331,12 +335,15 @@ fn policy_tokens(conditions: &[Cond], facts_first: bool) -> Vec<String> {
     t.extend(t2);
     let mut push = |s: &str| t.extend(s.split(' ').map(String::from));
     let list = ids.join(" , ");
-    push(&format!("level 1 {{ title \"one\" require {list} }}"));
+    push(&format!(
+        "level 1 {{ title \"one\" require {list} basis inferred \"p\" }}"
+    ));
     push(&format!(
         "level 2 {{ title \"two\" include 1 at_least 1 of ( {list} ) }} }}"
     ));
     push(&format!(
-        "recognition self {{ from gen@1 level 1 to gen relationship equal credit full status official credits {list} }}"
+        "recognition self {{ from gen@1 level 1 to gen relationship equal credit full status official \
+         basis reported \"r\" valid_until 2030-01-01 basis inferred credits {list} }}"
     ));
     push(
         "test gen-test { title \"T\" scheme gen@1 category c2 as_of 2026-07-01 holds gen:1 , gen@1#K-0 \

@@ -14,7 +14,7 @@ use crate::resolve::{Model, ResolvedRecognition, SchemeIndex, facts_read};
 use crate::span::Span;
 
 pub use levels::{Requirements, requirements};
-pub use summary::{Pending, SchemeSummary, Summary, summarize};
+pub use summary::{BasisCount, Pending, SchemeSummary, Summary, summarize};
 
 /// Runs every check on a resolved model.
 pub fn check(model: &Model<'_>, diagnostics: &mut Diagnostics) {
@@ -66,6 +66,7 @@ fn check_scheme(model: &Model<'_>, index: &SchemeIndex<'_>, diagnostics: &mut Di
     }
     for category in index.categories.values() {
         check_category_dates(scheme, category.category, category.parent, diagnostics);
+        check_grouping(category.category, diagnostics);
     }
 
     let mut in_levels: BTreeSet<&str> = BTreeSet::new();
@@ -158,6 +159,31 @@ fn missing(field: &str, owner: &str, span: Span, help: &str) -> Diagnostic {
         format!("`{field}` is missing"),
     )
     .with_help(help.to_string())
+}
+
+/// A grouping category puts only its own products out of scope: with no
+/// sub-categories, nothing of it is in scope, which `excluded` says plainly.
+fn check_grouping(category: &crate::ast::Category, diagnostics: &mut Diagnostics) {
+    let Some(reason) = &category.grouping else {
+        return;
+    };
+    if !category.children.is_empty() {
+        return;
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            Code::GroupingWithoutSubcategories,
+            format!(
+                "the category `{}` is a grouping but has no sub-categories: no product of it is in scope",
+                category.id.name
+            ),
+            reason.span,
+            "groups nothing",
+        )
+        .with_help(
+            "add the categories it groups inside it, or write `excluded \"…\"` to leave its products out",
+        ),
+    );
 }
 
 /// A criterion listed for an excluded category (or a sub-category of one)

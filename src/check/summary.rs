@@ -1,10 +1,11 @@
 //! The summary `labelc check` prints: what the compilation defines, how many
-//! criteria each level requires, and every pending item with its reason.
+//! criteria each level requires, how many rules rest on each basis, and
+//! every pending item with its reason.
 
 use serde::Serialize;
 
 use super::levels::requirements;
-use crate::ast::{Category, Status};
+use crate::ast::{Basis, BasisDecl, Category, Nature, Status};
 use crate::resolve::Model;
 use crate::source::SourceMap;
 
@@ -15,7 +16,51 @@ pub struct Summary {
     pub recognitions: usize,
     /// `test` items (run by `labelc test`).
     pub tests: usize,
+    /// Rules of every scheme and recognition, by what they rest on.
+    pub basis: BasisCount,
     pub pending: Vec<Pending>,
+}
+
+/// How many rules rest on each basis. A rule is a criterion, a category, an
+/// authority, a criterion's place in a level (one per id of a `require`
+/// line), a recognition, or a `valid_until` that states its own basis.
+#[derive(Debug, Default, Serialize, schemars::JsonSchema)]
+pub struct BasisCount {
+    /// Rules on the official text, stated or not.
+    pub official: usize,
+    /// Of `official`: rules that state no basis (official by default).
+    pub unstated: usize,
+    pub secondary: usize,
+    pub reported: usize,
+    pub inferred: usize,
+}
+
+impl BasisCount {
+    fn add(&mut self, decl: Option<&BasisDecl>) {
+        match decl.map(|d| d.basis.value) {
+            None => {
+                self.official += 1;
+                self.unstated += 1;
+            }
+            Some(Basis::Official) => self.official += 1,
+            Some(Basis::Secondary) => self.secondary += 1,
+            Some(Basis::Reported) => self.reported += 1,
+            Some(Basis::Inferred) => self.inferred += 1,
+        }
+    }
+
+    fn absorb(&mut self, other: &BasisCount) {
+        self.official += other.official;
+        self.unstated += other.unstated;
+        self.secondary += other.secondary;
+        self.reported += other.reported;
+        self.inferred += other.inferred;
+    }
+
+    /// Rules resting on less than the official text.
+    pub fn below_official(&self) -> usize {
+        self.secondary + self.reported + self.inferred
+    }
 }
 
 #[derive(Debug, Serialize, schemars::JsonSchema)]
@@ -23,8 +68,12 @@ pub struct SchemeSummary {
     /// `id@version`
     pub scheme: String,
     pub title: Option<String>,
+    /// `mandatory` or `voluntary`; absent when the scheme does not say.
+    pub nature: Option<&'static str>,
     pub categories: usize,
     pub criteria: usize,
+    /// This scheme version's rules by basis.
+    pub basis: BasisCount,
     /// Criteria each level requires (includes followed), lowest level first.
     pub levels: Vec<LevelSummary>,
 }
@@ -51,7 +100,32 @@ pub struct Pending {
 pub fn summarize(model: &Model<'_>, sources: &SourceMap) -> Summary {
     let mut pending = Vec::new();
     let mut schemes = Vec::new();
+    let mut total = BasisCount::default();
     for index in model.schemes.values() {
+        let mut basis = BasisCount::default();
+        for authority in index.authorities.values() {
+            basis.add(authority.basis.as_ref());
+        }
+        for entry in index.categories.values() {
+            basis.add(entry.category.basis.as_ref());
+        }
+        for criterion in index.criteria.values() {
+            basis.add(criterion.basis.as_ref());
+            if let Some(decl) = &criterion.valid_until_basis {
+                basis.add(Some(decl));
+            }
+        }
+        for level in index.levels.values() {
+            for id in &level.require {
+                let decl = level
+                    .require_basis
+                    .iter()
+                    .find(|(i, _)| i.span == id.span)
+                    .map(|(_, d)| d);
+                basis.add(decl);
+            }
+        }
+        total.absorb(&basis);
         let name = index.scheme.reference.display();
         let mut push = |kind: &'static str, id: String, status: &Option<Status>| {
             if let Some(Status::Pending(reason)) = status {
@@ -79,6 +153,11 @@ pub fn summarize(model: &Model<'_>, sources: &SourceMap) -> Summary {
         schemes.push(SchemeSummary {
             scheme: name.clone(),
             title: index.scheme.title.as_ref().map(|t| t.value.clone()),
+            nature: index.scheme.nature.as_ref().map(|n| match n.nature.value {
+                Nature::Mandatory => "mandatory",
+                Nature::Voluntary => "voluntary",
+            }),
+            basis,
             categories: index.categories.len(),
             criteria: index.criteria.len(),
             levels: index
@@ -96,12 +175,19 @@ pub fn summarize(model: &Model<'_>, sources: &SourceMap) -> Summary {
                 .collect(),
         });
     }
+    for resolved in model.recognitions.values() {
+        total.add(resolved.recognition.basis.as_ref());
+        if let Some(decl) = &resolved.recognition.valid_until_basis {
+            total.add(Some(decl));
+        }
+    }
     pending.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
     Summary {
         schemes,
         facts: model.facts.len(),
         recognitions: model.recognitions.len(),
         tests: model.tests.len(),
+        basis: total,
         pending,
     }
 }

@@ -105,6 +105,24 @@ fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// `12 official (10 unstated), 1 secondary, 3 inferred`: zero counts left out.
+fn basis_counts(count: &crate::check::BasisCount) -> String {
+    let mut parts = vec![format!(
+        "{} official ({} unstated)",
+        count.official, count.unstated
+    )];
+    for (n, word) in [
+        (count.secondary, "secondary"),
+        (count.reported, "reported"),
+        (count.inferred, "inferred"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {word}"));
+        }
+    }
+    parts.join(", ")
+}
+
 /// The summary for a person.
 pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
     let s = &outcome.summary;
@@ -122,19 +140,27 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
         out.pop();
         let _ = writeln!(out, ", {}", plural(s.tests, "test", "tests"));
     }
+    let _ = writeln!(out, "  rules by basis: {}", basis_counts(&s.basis));
     for scheme in &s.schemes {
         let _ = writeln!(
             out,
-            "  {}{}: {}, {}",
+            "  {}{}{}: {}, {}",
             scheme.scheme,
             scheme
                 .title
                 .as_deref()
                 .map(|t| format!(" ({t})"))
                 .unwrap_or_default(),
+            scheme
+                .nature
+                .map(|n| format!(", {n}"))
+                .unwrap_or_else(|| ", nature not stated".to_string()),
             plural(scheme.categories, "category", "categories"),
             plural(scheme.criteria, "criterion", "criteria"),
         );
+        if scheme.basis.below_official() > 0 {
+            let _ = writeln!(out, "    rules by basis: {}", basis_counts(&scheme.basis));
+        }
         for level in &scheme.levels {
             let groups = if level.at_least_groups > 0 {
                 format!(

@@ -27,6 +27,10 @@ pub struct Args {
     /// A short report per product, and (in JSON) every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
+    /// Judge on the official text only: leave out every rule whose `basis` is secondary, reported
+    /// or inferred, and every assumed recognition (see docs/language.md, "Basis").
+    #[arg(long)]
+    pub official_only: bool,
     /// How to write the results; either way diagnostics and (for JSON Lines
     /// input) a summary go to stderr, and a line that cannot be judged gets
     /// an error in its place
@@ -161,10 +165,19 @@ impl<W: Write> Run<'_, '_, W> {
                         ),
                     },
                 };
+                let rests = |r: Option<&crate::eval::RestsOn<'_>>| {
+                    r.map(|r| format!(" — {}", r.phrase())).unwrap_or_default()
+                };
                 writeln!(
                     self.out,
-                    "{}: level {level} (reachable {reachable}); {next}",
-                    outcome.id
+                    "{}: level {level}{} (reachable {reachable}{}); {next}",
+                    outcome.id,
+                    rests(outcome.level_rests_on.as_ref()),
+                    if outcome.reachable == outcome.level {
+                        String::new()
+                    } else {
+                        rests(outcome.reachable_rests_on.as_ref())
+                    },
                 )
             }
         }
@@ -207,6 +220,16 @@ pub fn run(args: &Args) -> Exit {
     let rules = match load_rules(&args.paths) {
         Ok(rules) => rules,
         Err(exit) => return exit,
+    };
+    let rules = if args.official_only {
+        let (official, left_out) = crate::rules::official_only(&rules);
+        print_err(&format!(
+            "note: judged on official text only: {}\n",
+            left_out.describe()
+        ));
+        official
+    } else {
+        rules
     };
     let selection = match rules.select(&args.scheme, as_of) {
         Ok(s) => s,

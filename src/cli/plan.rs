@@ -38,6 +38,10 @@ pub struct Args {
     /// One product's known facts (the eval input format): the plan lists what is still open.
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
+    /// Plan on the official text only: leave out every rule whose `basis` is secondary, reported or
+    /// inferred, and every assumed recognition (see docs/language.md, "Basis").
+    #[arg(long)]
+    pub official_only: bool,
     #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
     pub format: PlanFormat,
 }
@@ -117,6 +121,16 @@ pub fn run(args: &Args) -> Exit {
     let rules = match load_rules(&args.paths) {
         Ok(rules) => rules,
         Err(exit) => return exit,
+    };
+    let rules = if args.official_only {
+        let (official, left_out) = crate::rules::official_only(&rules);
+        super::print_err(&format!(
+            "note: planned on official text only: {}\n",
+            left_out.describe()
+        ));
+        official
+    } else {
+        rules
     };
     let plan = match plan(&rules, &requests, &args.holding, as_of, facts.as_ref()) {
         Ok(plan) => plan,

@@ -392,6 +392,7 @@ fn diff_schemes(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
         "jurisdiction",
     );
     sink.neutral("scheme.status", &key, &a.status, &b.status, "status");
+    sink.neutral("scheme.nature", &key, &a.nature, &b.nature, "nature");
     sink.neutral(
         "scheme.effective",
         &key,
@@ -412,7 +413,7 @@ fn diff_schemes(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
             .map(|x| {
                 (
                     x.id.clone(),
-                    serde_json::json!({"title": x.title, "role": x.role}),
+                    serde_json::json!({"title": x.title, "role": x.role, "basis": x.basis}),
                 )
             })
             .collect()
@@ -542,6 +543,34 @@ fn diff_categories(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
             ),
         }
         sink.neutral("category.status", id, &x.status, &y.status, "status");
+        sink.neutral("category.basis", id, &x.basis, &y.basis, "basis");
+        match (&x.grouping, &y.grouping) {
+            (None, Some(_)) => {
+                let c = sink.push(
+                    "category.grouping",
+                    id,
+                    Class::Tightening,
+                    "now only a grouping: products of the category itself reach no level",
+                );
+                sink.values(c, &x.grouping, &y.grouping);
+            }
+            (Some(_), None) => {
+                let c = sink.push(
+                    "category.grouping",
+                    id,
+                    Class::Loosening,
+                    "no longer only a grouping: products of the category itself are judged",
+                );
+                sink.values(c, &x.grouping, &y.grouping);
+            }
+            _ => sink.neutral(
+                "category.grouping",
+                id,
+                &x.grouping,
+                &y.grouping,
+                "reason for the grouping",
+            ),
+        }
     }
     for id in cb.keys().filter(|id| !ca.contains_key(*id)) {
         sink.push(
@@ -638,6 +667,14 @@ fn diff_criterion(x: &Criterion, y: &Criterion, sink: &mut Sink<'_>) {
         &x.evidence,
         &y.evidence,
         "evidence",
+    );
+    sink.neutral("criterion.basis", id, &x.basis, &y.basis, "basis");
+    sink.neutral(
+        "criterion.valid_until_basis",
+        id,
+        &x.valid_until_basis,
+        &y.valid_until_basis,
+        "basis of the end date",
     );
     if let Some(scope) = Scope::change(&x.applies_to, &y.applies_to) {
         // A criterion that applies to more products can fail for more of them.
@@ -822,6 +859,13 @@ fn diff_levels(a: &Scheme, b: &Scheme, sink: &mut Sink<'_>) {
         };
         sink.neutral("level.title", &id, &x.title, &y.title, "title");
         sink.neutral("level.status", &id, &x.status, &y.status, "status");
+        sink.neutral(
+            "level.require_basis",
+            &id,
+            &x.require_basis,
+            &y.require_basis,
+            "basis of its criteria's places",
+        );
         diff_groups(sink, *rank, &x.at_least_all, &y.at_least_all);
     }
     for rank in lb.keys().filter(|r| !la.contains_key(*r)) {
@@ -1094,6 +1138,33 @@ fn diff_recognitions(
             "relationship",
         );
         sink.neutral("recognition.source", id, &x.source, &y.source, "source");
+        sink.neutral("recognition.basis", id, &x.basis, &y.basis, "basis");
+        if x.except != y.except {
+            let (ea, eb): (BTreeSet<&String>, BTreeSet<&String>) =
+                (x.except.iter().collect(), y.except.iter().collect());
+            // Leaving more categories out credits fewer products.
+            let class = if ea.is_subset(&eb) {
+                Class::Tightening
+            } else if eb.is_subset(&ea) {
+                Class::Loosening
+            } else {
+                Class::Mixed
+            };
+            let c = sink.push(
+                "recognition.except",
+                id,
+                class,
+                "the categories it leaves out changed",
+            );
+            sink.values(c, &x.except, &y.except);
+        }
+        sink.neutral(
+            "recognition.valid_until_basis",
+            id,
+            &x.valid_until_basis,
+            &y.valid_until_basis,
+            "basis of the end date",
+        );
         sink.neutral(
             "recognition.verify",
             id,

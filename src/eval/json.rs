@@ -13,7 +13,9 @@
 use std::io::Write as _;
 
 use super::fast::string_end;
-use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
+use super::report::{
+    CriterionResult, GroupResult, Leaf, NextLevel, Outcome, RestsOn, Truth, Verdict,
+};
 
 impl Outcome<'_> {
     /// Appends the outcome as JSON to `out`: the same bytes as
@@ -51,8 +53,16 @@ impl Outcome<'_> {
         }
         out.extend_from_slice(b",\"level\":");
         optional_number(out, self.level)?;
+        if let Some(rests) = &self.level_rests_on {
+            out.extend_from_slice(b",\"level_rests_on\":");
+            rests_on(out, rests)?;
+        }
         out.extend_from_slice(b",\"reachable\":");
         optional_number(out, self.reachable)?;
+        if let Some(rests) = &self.reachable_rests_on {
+            out.extend_from_slice(b",\"reachable_rests_on\":");
+            rests_on(out, rests)?;
+        }
         if let Some(next) = &self.next {
             out.extend_from_slice(b",\"next\":");
             next_level(out, next)?;
@@ -64,6 +74,29 @@ impl Outcome<'_> {
         out.push(b'}');
         Ok(())
     }
+}
+
+fn rests_on(out: &mut Vec<u8>, rests: &RestsOn<'_>) -> serde_json::Result<()> {
+    out.push(b'{');
+    let mut first = true;
+    for (key, ids) in [
+        (&b"\"secondary\":"[..], &rests.secondary),
+        (b"\"reported\":", &rests.reported),
+        (b"\"inferred\":", &rests.inferred),
+        (b"\"assumed_recognitions\":", &rests.assumed_recognitions),
+    ] {
+        if ids.is_empty() {
+            continue;
+        }
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        out.extend_from_slice(key);
+        list(out, ids, |out, s| string(out, s))?;
+    }
+    out.push(b'}');
+    Ok(())
 }
 
 fn next_level(out: &mut Vec<u8>, next: &NextLevel<'_>) -> serde_json::Result<()> {

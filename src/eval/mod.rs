@@ -21,7 +21,7 @@ pub use product::{CategoryField, Product, Record, RecordSeed, Val};
 pub use program::{Program, RuleSetError, parse_date};
 pub use report::{
     CriterionResult, EvalFormat, EvalLine, FORMAT, GroupResult, Leaf, LeafFacts, LineError,
-    NextLevel, Outcome, SchemeName, Truth, Verdict, json_schema, render_explanation,
+    NextLevel, Outcome, RestsOn, SchemeName, Truth, Verdict, json_schema, render_explanation,
 };
 
 /// A problem with one product: it is reported in place of its result.

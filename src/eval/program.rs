@@ -174,6 +174,12 @@ pub struct CompiledLevel<'r> {
     pub groups: Vec<(i64, Vec<u32>)>,
     /// Whether this level requires everything the level below does.
     pub cumulative: bool,
+    /// Every criterion this level requires or counts in a group, includes
+    /// followed, whose own basis or place in the level rests on less than
+    /// the official text: the weaker of the two.
+    pub weak: Vec<(u32, crate::rules::Basis)>,
+    /// Every criterion this level requires or counts in a group, includes followed.
+    pub all: Vec<u32>,
 }
 
 #[derive(Debug)]
@@ -184,6 +190,9 @@ pub struct CompiledRecognition<'r> {
     /// Category indices whose products it credits (descendants included);
     /// `None` for all.
     pub applies: Option<Vec<bool>>,
+    /// Whether its credit rests on less than official text: its status is
+    /// `assumed`, or its basis is below official.
+    pub weak: bool,
 }
 
 /// A scheme version ready to judge products.
@@ -344,10 +353,15 @@ impl<'r> Program<'r> {
         }
 
         // Parents come before their children: one pass inherits exclusions.
+        // A grouping category's own products are outside the scheme; its
+        // sub-categories' are not, so grouping is not inherited.
+        let mut inheritable: Vec<Option<&'r str>> = Vec::with_capacity(parents.len());
         let mut exclusions: Vec<Option<&'r str>> = Vec::with_capacity(parents.len());
         for (category, parent) in scheme.categories.iter().zip(&parents) {
-            let inherited = parent.and_then(|p| exclusions.get(p as usize).copied().flatten());
-            exclusions.push(category.excluded.as_deref().or(inherited));
+            let inherited = parent.and_then(|p| inheritable.get(p as usize).copied().flatten());
+            let excluded = category.excluded.as_deref().or(inherited);
+            inheritable.push(excluded);
+            exclusions.push(excluded.or(category.grouping.as_deref()));
         }
 
         let mut constants = Vec::new();
@@ -445,11 +459,32 @@ impl<'r> Program<'r> {
                 .filter(|g| !cumulative || !below_groups.contains(g))
                 .map(|g| Ok((g.k, g.of.iter().map(lookup).collect::<Result<_, _>>()?)))
                 .collect::<Result<_, RuleSetError>>()?;
+            let mut all_ids: Vec<u32> = level
+                .requires_all
+                .iter()
+                .chain(level.at_least_all.iter().flat_map(|g| g.of.iter()))
+                .map(lookup)
+                .collect::<Result<_, _>>()?;
+            all_ids.sort_unstable();
+            all_ids.dedup();
+            let weak = all_ids
+                .iter()
+                .filter_map(|&i| {
+                    let criterion = scheme.criteria.get(i as usize)?;
+                    let own = crate::rules::basis_of(criterion.basis.as_ref());
+                    let place =
+                        crate::rules::basis_of(level.require_basis.get(criterion.id.as_str()));
+                    let basis = own.max(place);
+                    (basis != crate::rules::Basis::Official).then_some((i, basis))
+                })
+                .collect();
             program.levels.push(CompiledLevel {
                 level,
                 required,
                 groups,
                 cumulative,
+                weak,
+                all: all_ids,
             });
             below_required = all;
             below_groups = level.at_least_all.iter().collect();
@@ -489,14 +524,32 @@ impl<'r> Program<'r> {
                 },
                 other => other.clone(),
             };
-            let applies = program.coverage(&applies_to, &parents, || {
+            let mut applies = program.coverage(&applies_to, &parents, || {
                 format!("recognition `{}`", recognition.id)
             })?;
+            // `except`: those categories and their descendants are not covered.
+            if !recognition.except.is_empty() {
+                let except = AppliesTo::Categories {
+                    ids: recognition.except.clone(),
+                };
+                let left_out = program
+                    .coverage(&except, &parents, || {
+                        format!("recognition `{}` (`except`)", recognition.id)
+                    })?
+                    .unwrap_or_default();
+                let covered = applies.get_or_insert_with(|| vec![true; parents.len()]);
+                for (c, out) in covered.iter_mut().zip(&left_out) {
+                    *c = *c && !*out;
+                }
+            }
             program.recognitions.push(CompiledRecognition {
                 recognition,
                 credits,
                 condition,
                 applies,
+                weak: recognition.status == RecognitionStatus::Assumed
+                    || crate::rules::basis_of(recognition.basis.as_ref())
+                        != crate::rules::Basis::Official,
             });
         }
         program.index_constants_by_fact();

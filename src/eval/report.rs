@@ -249,6 +249,83 @@ pub struct NextLevel<'r> {
     pub groups: Vec<GroupResult<'r>>,
 }
 
+/// What a level result rests on below the official text: the criteria that
+/// count for it (passed or credited; for the reachable level, unknown too)
+/// whose own basis or place in the level is secondary, reported or inferred,
+/// and the recognitions that credited one of its criteria while `assumed` or
+/// resting on less than official text. Empty lists are left out.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, schemars::JsonSchema)]
+pub struct RestsOn<'r> {
+    /// Criterion ids resting on one secondary source.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub secondary: Vec<&'r str>,
+    /// Criterion ids resting on a report not seen in a text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<&'r str>,
+    /// Criterion ids resting on the author's inference.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub inferred: Vec<&'r str>,
+    /// Recognition ids: assumed, or resting on less than official text.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumed_recognitions: Vec<&'r str>,
+}
+
+impl RestsOn<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.secondary.is_empty()
+            && self.reported.is_empty()
+            && self.inferred.is_empty()
+            && self.assumed_recognitions.is_empty()
+    }
+
+    /// `rests on 6 inferred criteria, 1 assumed recognition`; empty when
+    /// everything rests on the official text.
+    pub fn phrase(&self) -> String {
+        let count = |n: usize, what: &str, one: &str, many: &str| {
+            format!("{n} {what} {}", if n == 1 { one } else { many })
+        };
+        let mut parts = Vec::new();
+        for (ids, word) in [
+            (&self.inferred, "inferred"),
+            (&self.reported, "reported"),
+            (&self.secondary, "secondary-source"),
+        ] {
+            if !ids.is_empty() {
+                parts.push(count(ids.len(), word, "criterion", "criteria"));
+            }
+        }
+        if !self.assumed_recognitions.is_empty() {
+            parts.push(count(
+                self.assumed_recognitions.len(),
+                "assumed",
+                "recognition",
+                "recognitions",
+            ));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("rests on {}", parts.join(", "))
+        }
+    }
+
+    /// Every id, for `--explain`: `inferred CAM-1, CAM-2; assumed recognition …`.
+    pub fn ids(&self) -> String {
+        let mut parts = Vec::new();
+        for (ids, word) in [
+            (&self.inferred, "inferred"),
+            (&self.reported, "reported"),
+            (&self.secondary, "secondary source"),
+            (&self.assumed_recognitions, "assumed recognition"),
+        ] {
+            if !ids.is_empty() {
+                parts.push(format!("{word}: {}", ids.join(", ")));
+            }
+        }
+        parts.join("; ")
+    }
+}
+
 /// The result for one product.
 #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Outcome<'r> {
@@ -276,8 +353,16 @@ pub struct Outcome<'r> {
     pub excluded: Option<&'r str>,
     /// The highest level reached (every level up to it met); `null` for none.
     pub level: Option<i64>,
+    /// What the level reached rests on below the official text (absent when
+    /// nothing does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_rests_on: Option<RestsOn<'r>>,
     /// The highest level still reachable if every unknown criterion passed.
     pub reachable: Option<i64>,
+    /// What the reachable level rests on below the official text (absent
+    /// when nothing does).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reachable_rests_on: Option<RestsOn<'r>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next: Option<NextLevel<'r>>,
     /// Every criterion judged (with `--explain`).
@@ -354,6 +439,14 @@ pub(crate) fn criterion_lines(out: &mut String, mark: &str, c: &CriterionResult<
     }
 }
 
+/// ` — rests on 6 inferred criteria (inferred: CAM-1, …)`, or nothing.
+fn rests_suffix(rests: Option<&RestsOn<'_>>) -> String {
+    match rests {
+        Some(r) if !r.is_empty() => format!(" — {} ({})", r.phrase(), r.ids()),
+        _ => String::new(),
+    }
+}
+
 /// A short report for a person: level reached, reachable, and what the next level lacks.
 pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();
@@ -390,13 +483,15 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
     );
     let _ = writeln!(
         out,
-        "  level reached: {}",
-        level_name(outcome.level, titles)
+        "  level reached: {}{}",
+        level_name(outcome.level, titles),
+        rests_suffix(outcome.level_rests_on.as_ref())
     );
     let _ = writeln!(
         out,
-        "  reachable with the missing evidence: {}",
-        level_name(outcome.reachable, titles)
+        "  reachable with the missing evidence: {}{}",
+        level_name(outcome.reachable, titles),
+        rests_suffix(outcome.reachable_rests_on.as_ref())
     );
     match &outcome.next {
         None => {

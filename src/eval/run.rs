@@ -4,7 +4,9 @@
 use super::ProductError;
 use super::product::{Record, Val};
 use super::program::{CompiledCriterion, CompiledRecognition, Kind, Node, OTHER, Program};
-use super::report::{CriterionResult, GroupResult, Leaf, NextLevel, Outcome, Truth, Verdict};
+use super::report::{
+    CriterionResult, GroupResult, Leaf, NextLevel, Outcome, RestsOn, Truth, Verdict,
+};
 use crate::rules::{Comparison, Credit, Held, Holding, RecognitionFrom, Status};
 
 fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
@@ -561,6 +563,48 @@ impl<'r> Program<'r> {
             }
         }
 
+        // What the levels reached and reachable rest on below official text.
+        let mut rests_on = |rank: Option<i64>, with_unknown: bool| -> Option<RestsOn<'r>> {
+            let level = self.levels.iter().find(|l| Some(l.level.rank) == rank)?;
+            let mut rests = RestsOn::default();
+            for &(c, basis) in &level.weak {
+                let v = verdict_of(c);
+                let counts = matches!(v, Verdict::Pass | Verdict::Credited)
+                    || (with_unknown && v == Verdict::Unknown);
+                let id = self
+                    .criteria
+                    .get(c as usize)
+                    .map(|c| c.criterion.id.as_str());
+                if let (true, Some(id)) = (counts, id) {
+                    match basis {
+                        crate::rules::Basis::Official => {}
+                        crate::rules::Basis::Secondary => rests.secondary.push(id),
+                        crate::rules::Basis::Reported => rests.reported.push(id),
+                        crate::rules::Basis::Inferred => rests.inferred.push(id),
+                    }
+                }
+            }
+            if self.recognitions.iter().any(|r| r.weak) {
+                for &c in &level.all {
+                    if verdict_of(c) != Verdict::Credited {
+                        continue;
+                    }
+                    for id in credits.0.get(c as usize).into_iter().flatten() {
+                        let weak = self
+                            .recognitions
+                            .iter()
+                            .any(|r| r.weak && r.recognition.id == *id);
+                        if weak && !rests.assumed_recognitions.contains(id) {
+                            rests.assumed_recognitions.push(id);
+                        }
+                    }
+                }
+            }
+            (!rests.is_empty()).then_some(rests)
+        };
+        let level_rests_on = rests_on(reached, false);
+        let reachable_rests_on = rests_on(reachable, true);
+
         let criteria = all.then(|| {
             (0..self.criteria.len())
                 .filter_map(|i| {
@@ -573,7 +617,9 @@ impl<'r> Program<'r> {
         Ok(Outcome {
             in_scope,
             level: reached,
+            level_rests_on,
             reachable,
+            reachable_rests_on,
             next,
             criteria,
             ..self.blank_outcome(record, Some(category_id))
@@ -693,7 +739,9 @@ impl<'r> Program<'r> {
             in_scope: false,
             excluded: None,
             level: None,
+            level_rests_on: None,
             reachable: None,
+            reachable_rests_on: None,
             next: None,
             criteria: None,
         }

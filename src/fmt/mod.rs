@@ -165,13 +165,17 @@ impl<'a> Layout<'a> {
                     }
                 }
             }
-            Rule::require_field | Rule::credits_field | Rule::applies_field => {
+            Rule::require_field
+            | Rule::credits_field
+            | Rule::applies_field
+            | Rule::except_field => {
                 for child in node.into_inner() {
                     match child.as_rule() {
                         Rule::id_list | Rule::name_list => {
                             self.p.space();
                             self.fill(child.into_inner().collect(), indent + INDENT);
                         }
+                        Rule::basis_field => self.leaves(child),
                         _ => self.tok(&child),
                     }
                 }

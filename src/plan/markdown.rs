@@ -74,7 +74,18 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
         None => format!("`{}`", plan.category),
     };
     let _ = writeln!(out, "## {} — {}\n", plan.scheme, plan.title);
-    let _ = writeln!(out, "Target: {level}, category {category}.\n");
+    match plan.nature {
+        Some(nature) => {
+            let _ = writeln!(
+                out,
+                "Target: {level}, category {category}. The scheme is {}.\n",
+                nature.word()
+            );
+        }
+        None => {
+            let _ = writeln!(out, "Target: {level}, category {category}.\n");
+        }
+    }
 
     let _ = writeln!(out, "### Scope\n");
     let from = plan
@@ -207,6 +218,9 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
             }
             if let Some(reason) = &item.pending {
                 let _ = writeln!(out, "  - pending: {reason}");
+            }
+            if let Some(basis) = item.basis {
+                let _ = writeln!(out, "  - basis: {} (not the official text)", basis.word());
             }
             for by in &item.reduced_by {
                 let _ = writeln!(

@@ -18,7 +18,8 @@ use crate::eval::{
     Program, Record, Truth, Val, Verdict, eval_condition, holds_from, select_scheme,
 };
 use crate::rules::{
-    Condition, Credit, Holding, Method, RecognitionStatus, Relationship, RuleSet, Status,
+    Basis, Condition, Credit, Holding, Method, Nature, RecognitionStatus, Relationship, RuleSet,
+    Status, basis_of,
 };
 
 /// The value of [`Plan::format`].
@@ -77,6 +78,9 @@ pub struct SchemePlan {
     /// `id@version`.
     pub scheme: String,
     pub title: String,
+    /// Mandatory or voluntary, when the scheme says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nature: Option<Nature>,
     pub category: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category_title: Option<String>,
@@ -163,6 +167,10 @@ pub struct WorkItem {
     /// Pending: the published texts leave it open.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pending: Option<String>,
+    /// What the criterion, or its place in the level, rests on when that is
+    /// less than the official text (the weaker of the two).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub basis: Option<Basis>,
     /// Partial credits held: the criterion stays, as reduced work.
     pub reduced_by: Vec<CreditSource>,
     /// Criteria of other planned schemes that the same evidence serves
@@ -530,6 +538,15 @@ fn plan_scheme(
                 Status::Pending { reason } => Some(reason.clone()),
                 Status::Confirmed => None,
             },
+            basis: {
+                let place = scheme
+                    .levels
+                    .iter()
+                    .find(|l| l.rank == level)
+                    .and_then(|l| l.require_basis.get(&criterion.id));
+                let basis = basis_of(criterion.basis.as_ref()).max(basis_of(place));
+                (basis != Basis::Official).then_some(basis)
+            },
             reduced_by: partial.remove(&index).unwrap_or_default(),
             also_serves: Vec::new(),
         };
@@ -645,6 +662,7 @@ fn plan_scheme(
     Ok(SchemePlan {
         scheme: key,
         title: scheme.title.clone(),
+        nature: scheme.nature,
         category: request.category.clone(),
         category_title: chain.first().and_then(|c| c.title.clone()),
         level: target,

@@ -712,6 +712,16 @@ fn resolve_recognition<'a>(
                 check_criterion_ref(index, id, &name, &listed, diagnostics);
             }
         }
+        for id in &recognition.except {
+            let known = |i: &SchemeIndex<'_>| i.categories.contains_key(id.name.as_str());
+            if let Some((name, index)) = unless_any(&binding, &indices, known) {
+                let help = format!(
+                    "declare `category {} {{ … }}` in the `to` scheme, or remove it from `except`",
+                    id.name
+                );
+                check_category_ref(index, id, &name, help, diagnostics);
+            }
+        }
         if let Some(AppliesTo::Categories(ids)) = recognition.applies_to.as_ref() {
             for id in ids {
                 let known = |i: &SchemeIndex<'_>| i.categories.contains_key(id.name.as_str());

@@ -156,6 +156,7 @@ impl Lowerer<'_> {
                     id: a.id.name.clone(),
                     title: text(&a.title),
                     role: text(&a.role),
+                    basis: grounds(a.basis.as_ref()),
                     location: self.location(a.id.span),
                 }),
                 ast::Member::Category(c) => self.categories(c, None, &mut categories),
@@ -190,6 +191,7 @@ impl Lowerer<'_> {
                             of: of.iter().map(|s| (*s).to_string()).collect(),
                         })
                         .collect(),
+                    require_basis: require_basis(index, *rank),
                     status: status(&level.status),
                     location: self.location(level.span),
                 }
@@ -211,6 +213,11 @@ impl Lowerer<'_> {
                 ast::SchemeStatus::Superseded => SchemeStatus::Superseded,
             }),
             effective: date(scheme.effective),
+            nature: scheme.nature.as_ref().map(|n| match n.nature.value {
+                ast::Nature::Mandatory => Nature::Mandatory,
+                ast::Nature::Voluntary => Nature::Voluntary,
+            }),
+            nature_note: scheme.nature.as_ref().and_then(|n| text(&n.note)),
             sources,
             authorities,
             categories,
@@ -229,6 +236,8 @@ impl Lowerer<'_> {
             phase: text(&category.phase),
             status: status(&category.status),
             excluded: text(&category.excluded),
+            grouping: text(&category.grouping),
+            basis: grounds(category.basis.as_ref()),
             location: self.location(category.id.span),
         });
         for child in &category.children {
@@ -262,6 +271,8 @@ impl Lowerer<'_> {
             valid_until: date(c.valid_until),
             condition: c.condition.as_ref().map(|e| self.condition(e)),
             renamed_from: c.renamed_from.as_ref().map(|r| r.name.clone()),
+            basis: grounds(c.basis.as_ref()),
+            valid_until_basis: grounds(c.valid_until_basis.as_ref()),
             location: self.location(c.id.span),
         }
     }
@@ -317,6 +328,9 @@ impl Lowerer<'_> {
             verify: r.verify.iter().map(|v| v.value.clone()).collect(),
             credits: r.credits.iter().map(|c| c.name.clone()).collect(),
             applies_to: applies_to(r.applies_to.as_ref()),
+            except: r.except.iter().map(|c| c.name.clone()).collect(),
+            basis: grounds(r.basis.as_ref()),
+            valid_until_basis: grounds(r.valid_until_basis.as_ref()),
             location: self.location(r.id.span),
         })
     }
@@ -495,6 +509,56 @@ impl Lowerer<'_> {
             },
         }
     }
+}
+
+fn grounds(decl: Option<&ast::BasisDecl>) -> Option<Grounds> {
+    decl.map(|d| Grounds {
+        on: match d.basis.value {
+            ast::Basis::Official => Basis::Official,
+            ast::Basis::Secondary => Basis::Secondary,
+            ast::Basis::Reported => Basis::Reported,
+            ast::Basis::Inferred => Basis::Inferred,
+        },
+        note: text(&d.note),
+    })
+}
+
+/// The criteria whose place in level `rank` rests on less than official
+/// text, includes followed: for each criterion the strongest basis of the
+/// `require` lines that name it (a line without `basis` is official).
+fn require_basis(index: &SchemeIndex<'_>, rank: i64) -> BTreeMap<String, Grounds> {
+    let mut strongest: BTreeMap<&str, Option<&ast::BasisDecl>> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut todo = vec![rank];
+    while let Some(r) = todo.pop() {
+        if !seen.insert(r) {
+            continue;
+        }
+        let Some(level) = index.levels.get(&r) else {
+            continue;
+        };
+        for id in &level.require {
+            let decl = level
+                .require_basis
+                .iter()
+                .find(|(i, _)| i.span == id.span)
+                .map(|(_, d)| d);
+            let entry = strongest.entry(id.name.as_str()).or_insert(decl);
+            let weaker =
+                |d: Option<&ast::BasisDecl>| d.map_or(ast::Basis::Official, |d| d.basis.value);
+            if weaker(decl) < weaker(*entry) {
+                *entry = decl;
+            }
+        }
+        todo.extend(level.includes.iter().filter_map(|i| i.value));
+    }
+    strongest
+        .into_iter()
+        .filter_map(|(id, decl)| {
+            let g = grounds(decl)?;
+            (g.on != Basis::Official).then(|| (id.to_string(), g))
+        })
+        .collect()
 }
 
 fn applies_to(applies_to: Option<&ast::AppliesTo>) -> AppliesTo {

@@ -6,6 +6,7 @@
 
 mod holding;
 mod lower;
+mod official;
 mod select;
 
 use schemars::JsonSchema;
@@ -13,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub use holding::{Held, Holding, HoldingError};
 pub use lower::lower;
+pub use official::{LeftOut, official_only};
 pub use select::{SelectError, Selection, describe, parse_date};
 
 /// The value of [`RuleSet::format`] this version of labelc writes and reads.
@@ -89,6 +91,67 @@ pub enum SchemeStatus {
     Superseded,
 }
 
+/// What a rule rests on, strongest first (`basis` in the language). An item
+/// that states no basis rests on the official text.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The official text says it.
+    Official,
+    /// One reputable secondary source says it.
+    Secondary,
+    /// Reported, not seen in a text.
+    Reported,
+    /// The policy author's inference.
+    Inferred,
+}
+
+impl Basis {
+    pub fn word(self) -> &'static str {
+        match self {
+            Basis::Official => "official",
+            Basis::Secondary => "secondary",
+            Basis::Reported => "reported",
+            Basis::Inferred => "inferred",
+        }
+    }
+}
+
+/// A stated basis and the author's note on it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Grounds {
+    pub on: Basis,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub note: Option<String>,
+}
+
+/// The basis of an item: its stated one, or official when it states none.
+pub fn basis_of(grounds: Option<&Grounds>) -> Basis {
+    grounds.map_or(Basis::Official, |g| g.on)
+}
+
+/// Whether a scheme is a condition of market access or chosen by the producer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Nature {
+    /// A condition of market access: products in scope must meet it.
+    Mandatory,
+    /// The producer chooses to take part.
+    Voluntary,
+}
+
+impl Nature {
+    pub fn word(self) -> &'static str {
+        match self {
+            Nature::Mandatory => "mandatory",
+            Nature::Voluntary => "voluntary",
+        }
+    }
+}
+
 /// `confirmed`, or `pending` with the reason the published texts leave it open.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "state", rename_all = "snake_case", deny_unknown_fields)]
@@ -115,6 +178,12 @@ pub struct Scheme {
     pub status: Option<SchemeStatus>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub effective: Option<DateString>,
+    /// Mandatory or voluntary (`nature`); absent when the policy does not say.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub nature: Option<Nature>,
+    /// The author's note on `nature`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub nature_note: Option<String>,
     pub sources: Vec<Source>,
     pub authorities: Vec<Authority>,
     /// Categories in source order, parents before children.
@@ -156,6 +225,9 @@ pub struct Authority {
     pub title: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub role: Option<String>,
+    /// What the authority's role rests on; absent: the official text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub basis: Option<Grounds>,
     pub location: Location,
 }
 
@@ -177,6 +249,13 @@ pub struct Category {
     /// the scheme; absent for a category in scope.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub excluded: Option<String>,
+    /// Why the category only groups its sub-categories (`grouping`): a
+    /// product of this category itself is outside the scheme.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub grouping: Option<String>,
+    /// What the category's place in the scheme rests on; absent: the official text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub basis: Option<Grounds>,
     pub location: Location,
 }
 
@@ -245,6 +324,12 @@ pub struct Criterion {
     /// The id this criterion had in an earlier version (`renamed_from`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub renamed_from: Option<String>,
+    /// What the criterion rests on; absent: the official text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub basis: Option<Grounds>,
+    /// What `valid_until` alone rests on, when stated.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub valid_until_basis: Option<Grounds>,
     pub location: Location,
 }
 
@@ -274,6 +359,11 @@ pub struct Level {
     /// Every at-least group, includes followed.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
     pub at_least_all: Vec<AtLeast>,
+    /// Criteria of `requires_all` whose place in this level rests on less
+    /// than official text (`require … basis …`, includes followed; a
+    /// criterion also required by an official line is not listed).
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty", default)]
+    pub require_basis: std::collections::BTreeMap<String, Grounds>,
     pub status: Status,
     pub location: Location,
 }
@@ -362,6 +452,16 @@ pub struct Recognition {
     /// product of another category gets no credit. Absent: every category.
     #[serde(skip_serializing_if = "AppliesTo::is_all", default)]
     pub applies_to: AppliesTo,
+    /// Categories of `to` (with their sub-categories) the arrangement does
+    /// not cover, even under a category `applies_to` names.
+    #[serde(skip_serializing_if = "Vec::is_empty", default)]
+    pub except: Vec<String>,
+    /// What the arrangement rests on; absent: the official text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub basis: Option<Grounds>,
+    /// What `valid_until` alone rests on, when stated.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub valid_until_basis: Option<Grounds>,
     pub location: Location,
 }
 

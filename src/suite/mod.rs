@@ -200,6 +200,10 @@ pub struct TestResult {
     /// Set when the test could not be run at all.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What the result rests on below official text, when anything does:
+    /// `level 1 rests on 2 inferred criteria` (or the reachable level's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rests_on: Option<String>,
     /// What the product got: level, reachable, and each criterion's outcome.
     #[serde(skip)]
     pub seen: Option<Seen>,
@@ -234,6 +238,7 @@ fn run_one(rules: &RuleSet, case: &TestCase) -> TestResult {
         passed: false,
         failures: Vec::new(),
         error: None,
+        rests_on: None,
         seen: None,
     };
     let outcome = match evaluate(rules, case) {
@@ -288,6 +293,19 @@ fn run_one(rules: &RuleSet, case: &TestCase) -> TestResult {
         }
     }
     result.passed = result.failures.is_empty();
+    result.rests_on = match (&outcome.level_rests_on, &outcome.reachable_rests_on) {
+        (Some(rests), _) => Some(format!(
+            "level {} {}",
+            level_name(outcome.level),
+            rests.phrase()
+        )),
+        (None, Some(rests)) => Some(format!(
+            "reachable {} {}",
+            level_name(outcome.reachable),
+            rests.phrase()
+        )),
+        (None, None) => None,
+    };
     result.seen = Some(Seen {
         level: outcome.level,
         outcomes: criteria

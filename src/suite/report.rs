@@ -13,7 +13,16 @@ pub fn render_human(results: &[TestResult]) -> String {
     let mut out = String::new();
     for result in results {
         let status = if result.passed { "ok" } else { "FAILED" };
-        let _ = writeln!(out, "test {} ({}) ... {status}", result.id, result.scheme);
+        let rests = result
+            .rests_on
+            .as_deref()
+            .map(|r| format!(" ({r})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "test {} ({}) ... {status}{rests}",
+            result.id, result.scheme
+        );
     }
     for result in results.iter().filter(|r| !r.passed) {
         let loc = &result.location;

@@ -44,7 +44,9 @@ has_span!(
     Citation,
     Expr,
     SchemeRef,
-    RecognitionFrom
+    RecognitionFrom,
+    BasisDecl,
+    NatureDecl
 );
 impl<T> HasSpan for Spanned<T> {
     fn span(&self) -> Span {
@@ -118,6 +120,10 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_category
             | Rule::kw_phase
             | Rule::kw_excluded
+            | Rule::kw_grouping
+            | Rule::kw_nature
+            | Rule::kw_basis
+            | Rule::kw_except
             | Rule::kw_pending
             | Rule::kw_criterion
             | Rule::kw_citation
@@ -393,6 +399,88 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
+    /// `basis WORD "note"?` into a field that may be given once.
+    fn basis_field(&mut self, pair: Pair<'_, Rule>, slot: &mut Option<BasisDecl>) -> Built<()> {
+        let span = self.span(&pair);
+        let mut basis = None;
+        let mut note = None;
+        for part in children(pair) {
+            match part.as_rule() {
+                Rule::basis => {
+                    let value = match part.as_str() {
+                        "official" => Basis::Official,
+                        "secondary" => Basis::Secondary,
+                        "reported" => Basis::Reported,
+                        "inferred" => Basis::Inferred,
+                        _ => return Err(self.malformed(&part)),
+                    };
+                    basis = Some(Spanned {
+                        value,
+                        span: self.span(&part),
+                    });
+                }
+                Rule::string => note = Some(self.text(part)?),
+                _ => return Err(self.malformed(&part)),
+            }
+        }
+        let decl = BasisDecl {
+            basis: basis.ok_or(Malformed(span))?,
+            note,
+            span,
+        };
+        self.once(slot, decl, "basis");
+        Ok(())
+    }
+
+    /// `nature WORD "note"?`.
+    fn nature(&mut self, pair: Pair<'_, Rule>) -> Built<NatureDecl> {
+        let span = self.span(&pair);
+        let mut nature = None;
+        let mut note = None;
+        for part in children(pair) {
+            match part.as_rule() {
+                Rule::nature => {
+                    let value = match part.as_str() {
+                        "mandatory" => Nature::Mandatory,
+                        "voluntary" => Nature::Voluntary,
+                        _ => return Err(self.malformed(&part)),
+                    };
+                    nature = Some(Spanned {
+                        value,
+                        span: self.span(&part),
+                    });
+                }
+                Rule::string => note = Some(self.text(part)?),
+                _ => return Err(self.malformed(&part)),
+            }
+        }
+        Ok(NatureDecl {
+            nature: nature.ok_or(Malformed(span))?,
+            note,
+            span,
+        })
+    }
+
+    /// `valid_until DATE (basis …)?`.
+    fn valid_until(
+        &mut self,
+        pair: Pair<'_, Rule>,
+        date: &mut Option<DateLit>,
+        basis: &mut Option<BasisDecl>,
+    ) -> Built<()> {
+        for part in children(pair) {
+            match part.as_rule() {
+                Rule::date => {
+                    let value = self.date(&part);
+                    self.once(date, value, "valid_until");
+                }
+                Rule::basis_field => self.basis_field(part, basis)?,
+                _ => return Err(self.malformed(&part)),
+            }
+        }
+        Ok(())
+    }
+
     /// The single meaningful child of a `keyword value` field.
     fn field_value<'i>(&self, pair: Pair<'i, Rule>) -> Built<Pair<'i, Rule>> {
         let span = self.span(&pair);
@@ -590,6 +678,7 @@ impl<'a> Builder<'a> {
         let mut jurisdiction = None;
         let mut status = None;
         let mut effective = None;
+        let mut nature = None;
         let mut members = Vec::new();
         for child in children(pair) {
             let child_span = self.span(&child);
@@ -608,6 +697,10 @@ impl<'a> Builder<'a> {
                     })?
                 }
                 Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
+                Rule::nature_field => {
+                    let value = self.nature(child)?;
+                    self.once(&mut nature, value, "nature");
+                }
                 Rule::member_recovery => {
                     self.count_item(child_span);
                     members.push(Member::Invalid(
@@ -636,6 +729,7 @@ impl<'a> Builder<'a> {
             jurisdiction,
             status,
             effective,
+            nature,
             members,
             span,
         })
@@ -678,12 +772,13 @@ impl<'a> Builder<'a> {
 
     fn authority(&mut self, pair: Pair<'_, Rule>) -> Built<Authority> {
         let span = self.span(&pair);
-        let (mut id, mut title, mut role) = (None, None, None);
+        let (mut id, mut title, mut role, mut basis) = (None, None, None, None);
         for child in children(pair) {
             match child.as_rule() {
                 Rule::name => id = Some(self.ident(&child)),
                 Rule::title_field => self.text_field(child, &mut title, "title")?,
                 Rule::role_field => self.text_field(child, &mut role, "role")?,
+                Rule::basis_field => self.basis_field(child, &mut basis)?,
                 _ => return Err(self.malformed(&child)),
             }
         }
@@ -691,6 +786,7 @@ impl<'a> Builder<'a> {
             id: id.ok_or(Malformed(span))?,
             title,
             role,
+            basis,
             span,
         })
     }
@@ -708,7 +804,7 @@ impl<'a> Builder<'a> {
         let span = self.span(&pair);
         let mut id = None;
         let (mut title, mut effective, mut phase, mut status) = (None, None, None, None);
-        let mut excluded = None;
+        let (mut excluded, mut grouping, mut basis) = (None, None, None);
         let mut children_out = Vec::new();
         for child in children(pair) {
             match child.as_rule() {
@@ -717,6 +813,8 @@ impl<'a> Builder<'a> {
                 Rule::effective_field => self.date_field(child, &mut effective, "effective")?,
                 Rule::phase_field => self.text_field(child, &mut phase, "phase")?,
                 Rule::excluded_field => self.text_field(child, &mut excluded, "excluded")?,
+                Rule::grouping_field => self.text_field(child, &mut grouping, "grouping")?,
+                Rule::basis_field => self.basis_field(child, &mut basis)?,
                 Rule::status_field => {
                     let value = self.status(child)?;
                     self.once(&mut status, value, "status");
@@ -736,6 +834,8 @@ impl<'a> Builder<'a> {
             phase,
             status,
             excluded,
+            grouping,
+            basis,
             children: children_out,
             span,
         })
@@ -752,6 +852,7 @@ impl<'a> Builder<'a> {
         let mut evidence = Vec::new();
         let (mut status, mut valid_from, mut valid_until, mut condition) = (None, None, None, None);
         let mut renamed_from: Option<Ident> = None;
+        let (mut basis, mut valid_until_basis) = (None, None);
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
@@ -794,8 +895,9 @@ impl<'a> Builder<'a> {
                 }
                 Rule::valid_from_field => self.date_field(child, &mut valid_from, "valid_from")?,
                 Rule::valid_until_field => {
-                    self.date_field(child, &mut valid_until, "valid_until")?
+                    self.valid_until(child, &mut valid_until, &mut valid_until_basis)?
                 }
+                Rule::basis_field => self.basis_field(child, &mut basis)?,
                 Rule::condition_field => {
                     let expr = self.expr(self.field_value(child)?)?;
                     self.once(&mut condition, expr, "condition");
@@ -832,6 +934,8 @@ impl<'a> Builder<'a> {
             valid_from,
             valid_until,
             condition,
+            basis,
+            valid_until_basis,
             span,
         })
     }
@@ -841,6 +945,7 @@ impl<'a> Builder<'a> {
         let mut rank = None;
         let (mut title, mut status) = (None, None);
         let (mut includes, mut require, mut at_least) = (Vec::new(), Vec::new(), Vec::new());
+        let mut require_basis = Vec::new();
         for child in children(pair) {
             match child.as_rule() {
                 Rule::int => rank = Some(self.int(&child)),
@@ -851,8 +956,19 @@ impl<'a> Builder<'a> {
                 }
                 Rule::include_field => includes.push(self.int(&self.field_value(child)?)),
                 Rule::require_field => {
-                    let list = self.field_value(child)?;
-                    require.extend(self.id_list(list));
+                    let mut ids = Vec::new();
+                    let mut basis = None;
+                    for part in children(child) {
+                        match part.as_rule() {
+                            Rule::id_list => ids = self.id_list(part),
+                            Rule::basis_field => self.basis_field(part, &mut basis)?,
+                            _ => return Err(self.malformed(&part)),
+                        }
+                    }
+                    if let Some(basis) = basis {
+                        require_basis.extend(ids.iter().map(|id| (id.clone(), basis.clone())));
+                    }
+                    require.extend(ids);
                 }
                 Rule::at_least_field => {
                     let field_span = self.span(&child);
@@ -879,6 +995,7 @@ impl<'a> Builder<'a> {
             title,
             includes,
             require,
+            require_basis,
             at_least,
             status,
             span,
@@ -894,6 +1011,8 @@ impl<'a> Builder<'a> {
         let (mut credit, mut status, mut source) = (None, None, None);
         let (mut valid_from, mut valid_until, mut condition) = (None, None, None);
         let (mut verify, mut credits, mut applies_to) = (Vec::new(), Vec::new(), None);
+        let mut except = Vec::new();
+        let (mut basis, mut valid_until_basis) = (None, None);
         for child in children(pair) {
             match child.as_rule() {
                 Rule::item_id => id = Some(self.ident(&child)),
@@ -956,8 +1075,9 @@ impl<'a> Builder<'a> {
                 Rule::recognition_source_field => self.text_field(child, &mut source, "source")?,
                 Rule::valid_from_field => self.date_field(child, &mut valid_from, "valid_from")?,
                 Rule::valid_until_field => {
-                    self.date_field(child, &mut valid_until, "valid_until")?
+                    self.valid_until(child, &mut valid_until, &mut valid_until_basis)?
                 }
+                Rule::basis_field => self.basis_field(child, &mut basis)?,
                 Rule::condition_field => {
                     let expr = self.expr(self.field_value(child)?)?;
                     self.once(&mut condition, expr, "condition");
@@ -970,6 +1090,10 @@ impl<'a> Builder<'a> {
                 Rule::applies_field => {
                     let value = self.applies_to(child)?;
                     self.once(&mut applies_to, value, "applies_to");
+                }
+                Rule::except_field => {
+                    let list = self.field_value(child)?;
+                    except.extend(self.id_list(list));
                 }
                 _ => return Err(self.malformed(&child)),
             }
@@ -989,6 +1113,9 @@ impl<'a> Builder<'a> {
             verify,
             credits,
             applies_to,
+            except,
+            basis,
+            valid_until_basis,
             span,
         })
     }
