@@ -465,6 +465,26 @@ fn products_out_of_scope_are_not_errors_and_errors_name_the_product() {
         ),
         "{errors:?}"
     );
+    // The bad line is bad input: one line no scheme could judge, exit 1.
+    assert_eq!(products["unjudged_lines"], 1, "{products:#}");
+    assert_eq!(out.status.code(), Some(1));
+    // Without it, the product out of the scheme's scope is no error: exit 0.
+    std::fs::write(
+        dir.join("products.jsonl"),
+        "{\"id\":\"p75\",\"category\":\"camera\",\"facts\":{\"score\":75,\"flag\":true,\"other\":true}}\n\
+         {\"id\":\"elsewhere\",\"category\":{}}\n",
+    )
+    .unwrap();
+    let out = common::labelc(&[
+        "diff",
+        dir.join("old.policy").to_str().unwrap(),
+        dir.join("new.policy").to_str().unwrap(),
+        "--products",
+        dir.join("products.jsonl").to_str().unwrap(),
+        "--as-of",
+        "2026-11-25",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
 }
 
 /// A small deterministic generator for the property test.

@@ -136,7 +136,13 @@ pub fn run(args: &Args) -> Exit {
         Some(FailOn::Tightening) => diff.count(Class::Tightening) + diff.count(Class::Mixed) > 0,
         Some(FailOn::Loosening) => diff.count(Class::Loosening) + diff.count(Class::Mixed) > 0,
     };
-    if hit { Exit::Failure } else { Exit::Success }
+    // A product line no compared scheme could judge is bad input.
+    let bad_lines = diff.products.as_ref().is_some_and(|p| p.unjudged_lines > 0);
+    if hit || bad_lines {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
 }
 
 /// How often (in lines read) the progress line on a terminal is redrawn.

@@ -117,6 +117,11 @@ pub struct Products {
     pub error_count: usize,
     /// The first [`LISTED`] of them, `line N: message`.
     pub errors: Vec<String>,
+    /// Product lines that no compared scheme could judge (not JSON, not UTF-8,
+    /// or an error for every scheme): bad input, so `labelc diff` exits 1.
+    /// A line that some scheme judges, or that is out of a scheme's scope, is
+    /// not counted here.
+    pub unjudged_lines: usize,
 }
 
 /// The whole diff.
@@ -1293,15 +1298,22 @@ pub fn compare_products(
         match std::str::from_utf8(&bytes) {
             Ok(line) if line.trim().is_empty() => {}
             Ok(line) => {
+                let mut judged = false;
                 for (old, new) in pairs {
-                    compare_line(&mut products, old, new, number, line);
+                    judged |= compare_line(&mut products, old, new, number, line);
+                }
+                if !judged && !pairs.is_empty() {
+                    products.unjudged_lines += 1;
                 }
             }
-            Err(e) => error(
-                &mut products,
-                number,
-                &format!(": the line is not UTF-8 (byte {})", e.valid_up_to()),
-            ),
+            Err(e) => {
+                products.unjudged_lines += 1;
+                error(
+                    &mut products,
+                    number,
+                    &format!(": the line is not UTF-8 (byte {})", e.valid_up_to()),
+                );
+            }
         }
         progress(number);
     }
@@ -1314,14 +1326,15 @@ fn error(products: &mut Products, line: usize, message: &str) {
     }
 }
 
-/// Judges one line under both versions of one scheme and counts the change.
+/// Judges one line under both versions of one scheme and counts the change;
+/// `false` when the line could not be read for this scheme (an error).
 fn compare_line(
     products: &mut Products,
     old: &crate::eval::Program<'_>,
     new: &crate::eval::Program<'_>,
     number: usize,
     line: &str,
-) {
+) -> bool {
     // The old version first: a product naming no category for the scheme
     // is out of its scope (not an error), and is not read a second time.
     let judged = old.evaluate_json_with(line, false).and_then(|a| {
@@ -1332,13 +1345,13 @@ fn compare_line(
     });
     let (a, b) = match judged {
         Ok(Some(both)) => both,
-        Ok(None) => return,
+        Ok(None) => return true,
         Err(e) => {
             let product = crate::eval::line_id(line)
                 .map(|id| format!(" (`{id}`)"))
                 .unwrap_or_default();
             error(products, number, &format!("{product}: {}", e.0));
-            return;
+            return false;
         }
     };
     products.evaluated += 1;
@@ -1363,11 +1376,11 @@ fn compare_line(
             .or_default() += 1;
     }
     if a.level == b.level && a.reachable == b.reachable {
-        return;
+        return true;
     }
     if products.changed.len() >= LISTED {
         products.changed_not_listed += 1;
-        return;
+        return true;
     }
     // Judged again, with every criterion, only for the products listed.
     let criteria = match (
@@ -1387,6 +1400,7 @@ fn compare_line(
         new_reachable: b.reachable,
         criteria,
     });
+    true
 }
 
 /// The criteria whose outcome differs between two judgements, `ID: old → new`.
