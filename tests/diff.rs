@@ -935,3 +935,52 @@ fn a_recognition_that_moved_with_the_version_is_compared_not_lost() {
         "recognition credits `demo@1` but not `demo@2`: a credit lost"
     );
 }
+
+/// A listed product change says what each level reached rests on below the
+/// official text, as `eval` does.
+#[test]
+fn a_product_change_says_what_its_level_rests_on() {
+    let dir = common::scratch("diff-products-basis");
+    let old = edit(
+        r#"criterion C-2 { title "Flag" condition flag and other }"#,
+        r#"criterion C-2 { title "Flag" basis inferred "placement read from a draft" condition flag and other }"#,
+    );
+    let new = old.replacen("score >= 70", "score >= 60", 1);
+    std::fs::write(dir.join("old.policy"), &old).unwrap();
+    std::fs::write(dir.join("new.policy"), &new).unwrap();
+    std::fs::write(
+        dir.join("products.jsonl"),
+        "{\"id\":\"p65\",\"category\":\"camera\",\"facts\":{\"score\":65,\"flag\":true,\"other\":true}}\n",
+    )
+    .unwrap();
+    let run = |format: &str| {
+        common::labelc(&[
+            "diff",
+            dir.join("old.policy").to_str().unwrap(),
+            dir.join("new.policy").to_str().unwrap(),
+            "--products",
+            dir.join("products.jsonl").to_str().unwrap(),
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            format,
+        ])
+    };
+    let out = run("json");
+    assert_eq!(out.status.code(), Some(0), "{}", common::text(&out.stderr));
+    let diff: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = &diff["products"]["changed"][0];
+    assert_eq!(change["id"], "p65", "{diff:#}");
+    assert_eq!(change["new_level"], 1, "{change:#}");
+    // Level 1 is reached only in the new version, and it rests on C-2's inferred basis.
+    assert!(change.get("old_level_rests_on").is_none(), "{change:#}");
+    assert_eq!(
+        change["new_level_rests_on"],
+        "rests on 1 inferred criterion"
+    );
+    let human = common::text(&run("human").stdout);
+    assert!(
+        human.contains("(new level rests on 1 inferred criterion)"),
+        "{human}"
+    );
+}

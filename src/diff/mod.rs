@@ -92,6 +92,13 @@ pub struct ProductChange {
     pub new_reachable: Option<i64>,
     /// Criteria whose outcome differs, `ID: old → new`.
     pub criteria: Vec<String>,
+    /// What the old level reached rests on below the official text
+    /// (`rests on 1 inferred criterion`), when it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub old_level_rests_on: Option<String>,
+    /// The same for the new level reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_level_rests_on: Option<String>,
 }
 
 /// The product impact: counts over every judgement, and the first
@@ -1390,6 +1397,12 @@ fn compare_line(
         (Ok(a), Ok(b)) => criteria_changes(&a, &b),
         _ => Vec::new(),
     };
+    let rests_on = |o: &crate::eval::Outcome<'_>| {
+        o.level_rests_on
+            .as_ref()
+            .map(|r| r.phrase())
+            .filter(|p| !p.is_empty())
+    };
     products.changed.push(ProductChange {
         id: b.id.clone(),
         line: number,
@@ -1399,6 +1412,8 @@ fn compare_line(
         old_reachable: a.reachable,
         new_reachable: b.reachable,
         criteria,
+        old_level_rests_on: rests_on(&a),
+        new_level_rests_on: rests_on(&b),
     });
     true
 }
@@ -1485,11 +1500,18 @@ pub fn render_human(diff: &Diff) -> String {
                 level(c.old_reachable),
                 level(c.new_reachable)
             );
-            if c.criteria.is_empty() {
-                let _ = writeln!(out);
-            } else {
-                let _ = writeln!(out, "; {}", c.criteria.join(", "));
+            if !c.criteria.is_empty() {
+                let _ = write!(out, "; {}", c.criteria.join(", "));
             }
+            for (when, rests) in [
+                ("old", &c.old_level_rests_on),
+                ("new", &c.new_level_rests_on),
+            ] {
+                if let Some(rests) = rests {
+                    let _ = write!(out, " ({when} level {rests})");
+                }
+            }
+            let _ = writeln!(out);
         }
         if p.changed_not_listed > 0 {
             let _ = writeln!(
