@@ -50,3 +50,55 @@ fn human_rendering_is_linear_in_diagnostics_and_file_size() {
     assert!(rendered.contains("big.policy:10001:6]"));
     assert!(took < Duration::from_secs(4), "rendering took {took:?}");
 }
+
+fn criterion_file(facts: &str, condition: &str) -> String {
+    format!(
+        "{facts}\nscheme s@1 {{\n  title \"S\"\n  category c {{ }}\n  criterion X {{ title \"x\" condition {condition} }}\n  level 1 {{ require X }}\n}}\n"
+    )
+}
+
+fn codes(text: &str) -> Vec<Code> {
+    let (_, outcome) = labelc::check_text("input.policy", text);
+    outcome.diagnostics.iter().map(|d| d.code).collect()
+}
+
+/// A decimal too large for a 64-bit float compiled to `"value": null`, which
+/// eval then refused: `check` rejects it.
+#[test]
+fn a_decimal_too_large_for_a_float_is_an_error_in_check() {
+    let huge = format!("{}.0", "9".repeat(400));
+    let text = criterion_file("fact d: decimal", &format!("d <= {huge}"));
+    assert_eq!(codes(&text), [Code::InvalidNumber]);
+    let mut sources = labelc::source::SourceMap::new();
+    sources.add("p.policy", text);
+    assert!(labelc::compile(&sources).is_err());
+    // The largest finite float's digits still compile, to that number.
+    let largest = format!("{:.1}", f64::MAX);
+    let text = criterion_file("fact d: decimal", &format!("d <= {largest}"));
+    assert_eq!(codes(&text), []);
+}
+
+/// `within N days` beyond the dates evaluation knows compiled, then eval,
+/// test and plan refused the whole rule set: `check` bounds it.
+#[test]
+fn within_too_many_days_is_an_error_in_check_and_the_bound_evaluates() {
+    let over = labelc::check::types::MAX_WITHIN_DAYS + 1;
+    let text = criterion_file(
+        "fact d: date",
+        &format!("d within {over} days before assessment"),
+    );
+    assert_eq!(codes(&text), [Code::InvalidNumber]);
+    let max = labelc::check::types::MAX_WITHIN_DAYS;
+    for direction in ["before", "after"] {
+        let text = criterion_file(
+            "fact d: date",
+            &format!("d within {max} days {direction} assessment"),
+        );
+        let mut sources = labelc::source::SourceMap::new();
+        sources.add("p.policy", text);
+        let rules = labelc::compile(&sources).expect("the bound compiles");
+        let as_of = jiff::civil::date(2026, 11, 25);
+        let scheme = labelc::eval::select_scheme(&rules, "s", as_of).unwrap();
+        labelc::eval::Program::new(&rules, scheme, as_of).expect("and evaluates");
+    }
+}
