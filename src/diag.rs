@@ -69,6 +69,8 @@ codes! {
     FileTooLarge = "labelc::syntax::file_too_large", Error;
     /// A file that is not UTF-8 text
     InvalidUtf8 = "labelc::syntax::invalid_utf8", Error;
+    /// A carriage return not followed by a line feed: `// note\rfact b: bool`
+    LoneCarriageReturn = "labelc::syntax::lone_carriage_return", Error;
     /// A date literal that is not a calendar date: `effective 2026-02-30`
     InvalidDate = "labelc::syntax::invalid_date", Error;
     /// A number that does not fit: `level 99999999999999999999 { … }`

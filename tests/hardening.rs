@@ -102,3 +102,66 @@ fn within_too_many_days_is_an_error_in_check_and_the_bound_evaluates() {
         labelc::eval::Program::new(&rules, scheme, as_of).expect("and evaluates");
     }
 }
+
+/// A lone CR is no line end anywhere: it is an error (with its place), so the
+/// parser, the comment scanner, spans and `fmt` cannot disagree. Before,
+/// `check` accepted this file and each `fmt` run added a copy of `fact b`.
+#[test]
+fn a_lone_carriage_return_is_an_error_and_fmt_leaves_the_file_alone() {
+    let text = "fact a: bool\n// c\rfact b: bool\n";
+    let (sources, outcome) = labelc::check_text("cr.policy", text);
+    let codes: Vec<Code> = outcome.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::LoneCarriageReturn]);
+    let d = &outcome.diagnostics[0];
+    assert_eq!(d.span.start as usize, text.find('\r').unwrap());
+    let file = sources.get(d.span.file).unwrap();
+    assert_eq!(file.line_column(d.span.start as usize), (2, 5));
+    assert!(labelc::fmt::format_text(labelc::span::FileId(0), text).is_err());
+    // In a string or a block comment too; CRLF line ends stay fine.
+    assert_eq!(
+        codes_of("fact a: bool /* x\ry */\n"),
+        [Code::LoneCarriageReturn]
+    );
+    assert_eq!(codes_of("fact a: bool\r\n// c\r\nfact b: bool\r\n"), []);
+
+    let dir = common::scratch("lone-cr");
+    let path = dir.join("cr.policy");
+    std::fs::write(&path, text).unwrap();
+    let out = common::labelc(&["fmt", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("labelc::syntax::lone_carriage_return"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("cr.policy:2:5"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+}
+
+/// The error codes only (these small files leave their facts unused).
+fn codes_of(text: &str) -> Vec<Code> {
+    let (_, outcome) = labelc::check_text("input.policy", text);
+    outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == labelc::diag::Severity::Error)
+        .map(|d| d.code)
+        .collect()
+}
+
+/// Trailing non-ASCII whitespace is comment text: `fmt` keeps it (it
+/// stripped U+00A0), while trailing spaces and tabs go.
+#[test]
+fn fmt_keeps_trailing_non_ascii_whitespace_in_comments() {
+    let text = "// nbsp\u{a0}\nfact a: bool // ideographic\u{3000}\n/* block\u{a0}\n  end */\n// spaces \t\n";
+    let formatted = labelc::fmt::format_text(labelc::span::FileId(0), text).unwrap();
+    assert!(formatted.contains("// nbsp\u{a0}\n"), "{formatted:?}");
+    assert!(
+        formatted.contains("// ideographic\u{3000}\n"),
+        "{formatted:?}"
+    );
+    assert!(formatted.contains("/* block\u{a0}\n"), "{formatted:?}");
+    assert!(formatted.contains("// spaces\n"), "{formatted:?}");
+    let again = labelc::fmt::format_text(labelc::span::FileId(0), &formatted).unwrap();
+    assert_eq!(again, formatted);
+}
