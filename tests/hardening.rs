@@ -165,3 +165,191 @@ fn fmt_keeps_trailing_non_ascii_whitespace_in_comments() {
     let again = labelc::fmt::format_text(labelc::span::FileId(0), &formatted).unwrap();
     assert_eq!(again, formatted);
 }
+
+/// Runs the binary with standard input from `stdin`, failing the test (not
+/// hanging) when it takes more than 60 s.
+fn run_bounded(args: &[&str], stdin: std::process::Stdio) -> std::process::Output {
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args(args)
+        .current_dir(common::root())
+        .env("NO_COLOR", "1")
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("`labelc {}` did not finish in 60 s", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+/// A policy is read with a limit: `/dev/zero` named or on standard input
+/// is refused after 8 MiB (it grew memory without end), a huge regular file
+/// from its size without reading it.
+#[test]
+fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
+    let out = run_bounded(&["check", "/dev/zero"], std::process::Stdio::null());
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("labelc::syntax::file_too_large"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("more than the limit of 8388608 bytes"),
+        "{stderr}"
+    );
+
+    let zero = std::fs::File::open("/dev/zero").unwrap();
+    let out = run_bounded(&["check", "-"], zero.into());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("labelc::syntax::file_too_large"));
+
+    // A 2 GB sparse file: refused from its size, in well under the time
+    // reading it would take.
+    let dir = common::scratch("huge-policy");
+    let path = dir.join("huge.policy");
+    let file = std::fs::File::create(&path).unwrap();
+    file.set_len(2 << 30).unwrap();
+    let started = Instant::now();
+    let out = run_bounded(
+        &["check", path.to_str().unwrap()],
+        std::process::Stdio::null(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("is 2147483648 bytes, more than the limit"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    std::fs::remove_file(&path).unwrap();
+}
+
+const GOOD: &str = "fact a: bool\nscheme s@1 {\n  title \"S\"\n  category c { }\n  criterion X { title \"x\" condition a }\n  level 1 { require X }\n}\n";
+
+/// Inside a directory: a FIFO named `*.policy` is skipped with a warning (it
+/// hung every command), a linked file or directory is compiled once, and
+/// dot-files and dot-directories are left out.
+#[test]
+fn policy_directories_skip_fifos_links_twice_and_dot_files() {
+    let dir = common::scratch("walk");
+    let policies = dir.join("policies");
+    std::fs::create_dir_all(policies.join("sub")).unwrap();
+    std::fs::write(policies.join("sub/a.policy"), GOOD).unwrap();
+    // The same file and directory again, through links; and a link cycle.
+    std::os::unix::fs::symlink("sub/a.policy", policies.join("link.policy")).unwrap();
+    std::os::unix::fs::symlink("sub", policies.join("linked_dir")).unwrap();
+    std::os::unix::fs::symlink("..", policies.join("sub/up")).unwrap();
+    // Dot-files and dot-directories would define `a` again.
+    std::fs::write(policies.join(".hidden.policy"), GOOD).unwrap();
+    std::fs::create_dir_all(policies.join(".git")).unwrap();
+    std::fs::write(policies.join(".git/copy.policy"), GOOD).unwrap();
+    let status = std::process::Command::new("mkfifo")
+        .arg(policies.join("pipe.policy"))
+        .status()
+        .expect("mkfifo (coreutils) runs");
+    assert!(status.success());
+    let args = ["check", policies.to_str().unwrap()];
+    let out = run_bounded(&args, std::process::Stdio::null());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning: skipped `")
+            && stderr.contains("pipe.policy`: a FIFO, not a regular file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("duplicate_definition"), "{stderr}");
+    // The same file named twice on the command line is also read once.
+    let file = policies.join("sub/a.policy");
+    let out = run_bounded(
+        &["check", policies.to_str().unwrap(), file.to_str().unwrap()],
+        std::process::Stdio::null(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // `fmt` walks the same way: it neither blocks on the FIFO nor fails.
+    let out = run_bounded(
+        &["fmt", "--check", policies.to_str().unwrap()],
+        std::process::Stdio::null(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("pipe.policy`: a FIFO"), "{stderr}");
+    assert!(
+        stderr.contains("1 file(s) would be reformatted, 0 already formatted"),
+        "{stderr}"
+    );
+}
+
+/// `fmt` writes through a symbolic link (it replaced the link with a
+/// regular file and left the target unformatted), keeps the file's mode
+/// (0600 became 0644), leaves no temporary file and removes stale ones of
+/// its own naming, old enough to be left by a killed run.
+#[test]
+fn fmt_writes_through_links_keeps_the_mode_and_cleans_up_stale_temps() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = common::scratch("atomic");
+    let target = dir.join("real.policy");
+    std::fs::write(&target, "fact   a :bool\n").unwrap();
+    std::fs::set_permissions(&target, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let link = dir.join("link.policy");
+    std::os::unix::fs::symlink("real.policy", &link).unwrap();
+    // Leftovers of killed runs: two stale, one fresh (a run in progress), one not ours.
+    let hour_ago = std::time::SystemTime::now() - Duration::from_secs(3600);
+    for name in [
+        ".real.policy.labelc-Ab3dE9.tmp",
+        ".real.policy.12345.tmp",
+        ".real.policy.labelc-fresh.tmp",
+        ".real.policy.other.tmp",
+    ] {
+        let file = std::fs::File::create(dir.join(name)).unwrap();
+        if !name.contains("fresh") {
+            file.set_modified(hour_ago).unwrap();
+        }
+    }
+    let out = common::labelc(&["fmt", link.to_str().unwrap()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), "fact a: bool\n");
+    let mode = std::fs::metadata(&target).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        [
+            ".real.policy.labelc-fresh.tmp",
+            ".real.policy.other.tmp",
+            "link.policy",
+            "real.policy"
+        ]
+    );
+}
