@@ -353,3 +353,145 @@ fn fmt_writes_through_links_keeps_the_mode_and_cleans_up_stale_temps() {
         ]
     );
 }
+
+/// A scratch directory holding [`GOOD`], for `eval`.
+fn good_policy(name: &str) -> String {
+    let dir = common::scratch(name);
+    let path = dir.join("good.policy");
+    std::fs::write(&path, GOOD).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+fn eval_stdin(policy: &str, input: &[u8]) -> (Option<i32>, Vec<serde_json::Value>, String) {
+    let out = common::labelc_with_input(
+        &[
+            "eval",
+            policy,
+            "--scheme",
+            "s",
+            "--facts",
+            "-",
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+        ],
+        input,
+    );
+    let results = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    (
+        out.status.code(),
+        results,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const PRODUCT: &str = r#"{"id": "p", "category": "c", "facts": {"a": true}}"#;
+
+/// A truncated first line made the whole stream one bad product: now it is
+/// one error and every other line is judged. A blank line is not a product.
+#[test]
+fn a_truncated_first_line_is_one_error_and_the_rest_are_judged() {
+    let policy = good_policy("jsonl-first");
+    let mut input = String::from(r#"{"id": "cut", "category": "c", "fa"#);
+    input.push('\n');
+    for i in 0..1_000 {
+        input.push_str(&PRODUCT.replace("\"p\"", &format!("\"p{i}\"")));
+        input.push('\n');
+        if i % 100 == 0 {
+            input.push_str("\n  \n");
+        }
+    }
+    let (code, results, stderr) = eval_stdin(&policy, input.as_bytes());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(results.len(), 1_001);
+    assert_eq!(results[0]["line"], 1);
+    assert!(results[0]["error"].is_string(), "{}", results[0]);
+    assert!(results[1..].iter().all(|r| r["level"] == 1), "{stderr}");
+    assert_eq!(results[1]["line"], 2);
+    assert!(
+        stderr.contains("1001 products against s@1 as of 2026-11-25: level 1: 1000; 1 error(s)"),
+        "{stderr}"
+    );
+
+    // Blank lines only between products: no error.
+    let (code, results, stderr) = eval_stdin(
+        &policy,
+        format!("\n{PRODUCT}\n\n \t\n{PRODUCT}\n\n").as_bytes(),
+    );
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1]["line"], 5);
+
+    // A pretty-printed object (even after a blank line) is still one product.
+    let pretty =
+        "\n{\n  \"id\": \"pretty\",\n  \"category\": \"c\",\n  \"facts\": {\"a\": false}\n}\n";
+    let (code, results, stderr) = eval_stdin(&policy, pretty.as_bytes());
+    assert_eq!(code, Some(0), "{stderr}");
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0]["id"], "pretty");
+    assert!(results[0]["level"].is_null());
+}
+
+/// A product line longer than the limit is an error for that line, and the
+/// stream goes on.
+#[test]
+fn a_line_past_the_limit_is_an_error_and_the_stream_goes_on() {
+    let policy = good_policy("long-line");
+    let long = format!(r#"{{"id": "{}", "category": "c"}}"#, "x".repeat(9 << 20));
+    let input = format!("{PRODUCT}\n{long}\n{PRODUCT}\n");
+    let (code, results, stderr) = eval_stdin(&policy, input.as_bytes());
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(results.len(), 3);
+    assert_eq!(results[1]["line"], 2);
+    let error = results[1]["error"].as_str().unwrap();
+    assert!(
+        error.contains("more than the limit of 8388608 bytes"),
+        "{error}"
+    );
+    assert_eq!(results[2]["level"], 1);
+    // A long first line too: it decides nothing about the format.
+    let (_, results, _) = eval_stdin(&policy, format!("{long}\n{PRODUCT}\n").as_bytes());
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[1]["level"], 1);
+}
+
+/// `eval --facts /dev/zero` grew memory until the allocator aborted: it now
+/// reads an endless line in constant memory.
+#[test]
+fn an_endless_product_line_is_read_in_constant_memory() {
+    use std::process::{Command, Stdio};
+    let policy = good_policy("dev-zero");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_labelc"))
+        .args([
+            "eval",
+            &policy,
+            "--scheme",
+            "s",
+            "--facts",
+            "/dev/zero",
+            "--as-of",
+            "2026-11-25",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_secs(3));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", child.id())).unwrap_or_default();
+    let still_running = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(still_running, "it stopped reading an endless input");
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status");
+    assert!(peak_kib < 100 * 1024, "peak memory {peak_kib} KiB");
+}
