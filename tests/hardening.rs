@@ -48,7 +48,8 @@ fn human_rendering_is_linear_in_diagnostics_and_file_size() {
         &rendered[..2000]
     );
     assert!(rendered.contains("big.policy:10001:6]"));
-    assert!(took < Duration::from_secs(4), "rendering took {took:?}");
+    // About 0.5 s in a debug build; 130 s before (22 s in release).
+    assert!(took < Duration::from_secs(10), "rendering took {took:?}");
 }
 
 fn criterion_file(facts: &str, condition: &str) -> String {
@@ -218,21 +219,21 @@ fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
     let path = dir.join("huge.policy");
     let file = std::fs::File::create(&path).unwrap();
     file.set_len(2 << 30).unwrap();
-    let started = Instant::now();
-    let out = run_bounded(
-        &["check", path.to_str().unwrap()],
-        std::process::Stdio::null(),
-    );
-    assert_eq!(out.status.code(), Some(1));
+    // With 512 MiB of address space the file cannot be read whole; refusing
+    // it from its size needs no more than the 8 MiB of a policy.
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(r#"ulimit -v 524288 && exec "$0" check "$1""#)
+        .arg(env!("CARGO_BIN_EXE_labelc"))
+        .arg(&path)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
         stderr.contains("is 2147483648 bytes, more than the limit"),
         "{stderr}"
-    );
-    assert!(
-        started.elapsed() < Duration::from_secs(5),
-        "{:?}",
-        started.elapsed()
     );
     std::fs::remove_file(&path).unwrap();
 }
