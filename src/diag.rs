@@ -69,6 +69,8 @@ codes! {
     FileTooLarge = "labelc::syntax::file_too_large", Error;
     /// A file that is not UTF-8 text
     InvalidUtf8 = "labelc::syntax::invalid_utf8", Error;
+    /// A carriage return not followed by a line feed: `// note\rfact b: bool`
+    LoneCarriageReturn = "labelc::syntax::lone_carriage_return", Error;
     /// A date literal that is not a calendar date: `effective 2026-02-30`
     InvalidDate = "labelc::syntax::invalid_date", Error;
     /// A number that does not fit: `level 99999999999999999999 { … }`
@@ -298,6 +300,8 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 /// line, only a window around the diagnostic is shown; `base_line` and
 /// `base_column` keep the positions miette prints true to the whole file.
 struct NamedText<'a> {
+    /// The whole file, whose line table finds the lines miette asks for.
+    file: Option<&'a SourceFile>,
     name: &'a str,
     text: &'a str,
     /// Offset of `text` in the file.
@@ -315,6 +319,7 @@ impl<'a> NamedText<'a> {
     fn new(file: Option<&'a SourceFile>, span: Span) -> NamedText<'a> {
         let Some(file) = file else {
             return NamedText {
+                file: None,
                 name: "<unknown>",
                 text: "",
                 offset: 0,
@@ -324,6 +329,7 @@ impl<'a> NamedText<'a> {
         };
         let text = file.text.as_str();
         let whole = NamedText {
+            file: Some(file),
             name: file.name.as_str(),
             text,
             offset: 0,
@@ -380,10 +386,35 @@ impl SourceCode for NamedText<'_> {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = self
-            .text
-            .read_span(span, context_lines_before, context_lines_after)?;
-        let column = if inner.line() == 0 {
+        // Hand miette only the lines it asks for, found in the file's line
+        // table: miette counts lines from the start of the text it is given,
+        // so giving it the whole file would make rendering N diagnostics
+        // take N × the file's size.
+        let (from, base_line) = match self.file {
+            Some(file) => {
+                let at = self.offset + span.offset().min(self.text.len());
+                let line = file.line_index(at).saturating_sub(context_lines_before);
+                let from = file.line_start(line).max(self.offset) - self.offset;
+                let end = self.offset + (span.offset() + span.len()).min(self.text.len());
+                let last = file.line_index(end) + context_lines_after + 1;
+                let to =
+                    (file.line_start(last).max(self.offset) - self.offset).min(self.text.len());
+                // The window of a long line starts inside it: keep its line.
+                let base = if from == 0 { self.base_line } else { line };
+                (from, (base, to))
+            }
+            None => (0, (self.base_line, self.text.len())),
+        };
+        let (base_line, to) = base_line;
+        let part = self.text.get(from..to).unwrap_or(self.text);
+        let from = if part.len() == self.text.len() {
+            0
+        } else {
+            from
+        };
+        let local = miette::SourceSpan::new(span.offset().saturating_sub(from).into(), span.len());
+        let inner = part.read_span(&local, context_lines_before, context_lines_after)?;
+        let column = if inner.line() == 0 && from == 0 {
             inner.column() + self.base_column
         } else {
             inner.column()
@@ -391,8 +422,8 @@ impl SourceCode for NamedText<'_> {
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
             inner.data(),
-            *inner.span(),
-            inner.line() + self.base_line,
+            miette::SourceSpan::new((inner.span().offset() + from).into(), inner.span().len()),
+            inner.line() + base_line,
             column,
             inner.line_count(),
         )))

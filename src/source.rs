@@ -34,13 +34,28 @@ impl SourceFile {
         }
     }
 
+    /// 0-based index of the line holding a byte offset (found by binary
+    /// search, so rendering many diagnostics stays linear in the file).
+    pub fn line_index(&self, offset: usize) -> usize {
+        let offset = offset.min(self.text.len());
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i.saturating_sub(1),
+        }
+    }
+
+    /// Byte offset where the 0-based `line` starts; the end of the text past the last line.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.line_starts
+            .get(line)
+            .copied()
+            .unwrap_or(self.text.len())
+    }
+
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = match self.line_starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
-        };
+        let line = self.line_index(offset);
         let start = self.line_starts.get(line).copied().unwrap_or(0);
         let column = self
             .text
@@ -93,6 +108,41 @@ impl SourceMap {
         self.files.is_empty()
     }
 
+    /// Adds a file that is over [`MAX_FILE_BYTES`] (`size` when known: a
+    /// stream is not read past the limit) as empty text, with its diagnostic.
+    pub fn add_too_large(
+        &mut self,
+        name: impl Into<String>,
+        size: Option<u64>,
+    ) -> (FileId, Diagnostic) {
+        let name = name.into();
+        let id = self.add(name.clone(), String::new());
+        let size = size.map_or_else(|| "more than".to_string(), |size| format!("{size} bytes,"));
+        let diag = Diagnostic::error(
+            Code::FileTooLarge,
+            format!("`{name}` is {size} more than the limit of {MAX_FILE_BYTES} bytes"),
+            Span::new(id, 0, 0),
+            "this file",
+        )
+        .with_help("split the policy into several files: a directory is compiled as one unit");
+        (id, diag)
+    }
+
+    /// Adds what [`read_limited`] read: the text, or the diagnostic of a too large file.
+    pub fn add_read(
+        &mut self,
+        name: impl Into<String>,
+        read: Limited,
+    ) -> (FileId, Option<Diagnostic>) {
+        match read {
+            Limited::Bytes(bytes) => self.add_bytes(name, bytes),
+            Limited::TooLarge(size) => {
+                let (id, diag) = self.add_too_large(name, size);
+                (id, Some(diag))
+            }
+        }
+    }
+
     /// Adds a file from raw bytes. Text that is not UTF-8 or is too large is
     /// kept (lossily decoded, or truncated to nothing) so the diagnostic can point into it,
     /// and the diagnostic is returned; such a file must not be parsed.
@@ -103,15 +153,8 @@ impl SourceMap {
     ) -> (FileId, Option<Diagnostic>) {
         let name = name.into();
         if bytes.len() > MAX_FILE_BYTES {
-            let size = bytes.len();
-            let id = self.add(name.clone(), String::new());
-            let diag = Diagnostic::error(
-                Code::FileTooLarge,
-                format!("`{name}` is {size} bytes, more than the limit of {MAX_FILE_BYTES} bytes"),
-                Span::new(id, 0, 0),
-                "this file",
-            )
-            .with_help("split the policy into several files: a directory is compiled as one unit");
+            let size = u64::try_from(bytes.len()).ok();
+            let (id, diag) = self.add_too_large(name, size);
             return (id, Some(diag));
         }
         match String::from_utf8(bytes) {
@@ -159,38 +202,167 @@ pub fn recorded_path(root: &Path, file: &Path) -> String {
     parts.join("/")
 }
 
-/// Expands the paths given on a command line into policy files: a directory
-/// contributes every `*.policy` file below it, in sorted order.
+/// What [`read_limited`] read.
+#[derive(Debug)]
+pub enum Limited {
+    /// The whole input, at most [`MAX_FILE_BYTES`].
+    Bytes(Vec<u8>),
+    /// Over the limit: the size when the file system knows it (a regular
+    /// file, not read at all), `None` for a stream (read up to the limit only).
+    TooLarge(Option<u64>),
+}
+
+/// Reads a policy from a file (`None`: standard input) without ever holding
+/// more than [`MAX_FILE_BYTES`] + 1 bytes: a regular file larger than the
+/// limit is refused from its size, unread; a stream (`/dev/zero`, a pipe) is
+/// read up to the limit and no further.
+pub fn read_limited(path: Option<&Path>) -> std::io::Result<Limited> {
+    use std::io::Read as _;
+    let limit = u64::try_from(MAX_FILE_BYTES).unwrap_or(u64::MAX);
+    let mut bytes = Vec::new();
+    match path {
+        Some(path) => {
+            let file = std::fs::File::open(path)?;
+            let meta = file.metadata()?;
+            if meta.is_file() && meta.len() > limit {
+                return Ok(Limited::TooLarge(Some(meta.len())));
+            }
+            file.take(limit + 1).read_to_end(&mut bytes)?;
+        }
+        None => {
+            std::io::stdin()
+                .lock()
+                .take(limit + 1)
+                .read_to_end(&mut bytes)?;
+        }
+    }
+    Ok(if bytes.len() > MAX_FILE_BYTES {
+        Limited::TooLarge(None)
+    } else {
+        Limited::Bytes(bytes)
+    })
+}
+
+/// The policy files `paths` stand for, by the rules of [`PolicyWalk`]
+/// (its warnings dropped).
 pub fn collect_policy_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, std::io::Error> {
+    let mut walk = PolicyWalk::new();
     let mut out = Vec::new();
     for path in paths {
-        if path.is_dir() {
-            walk(path, &mut out)?;
-        } else {
-            // Plain files are taken as given, whatever their extension; a missing
-            // one surfaces as an error when it is read.
-            out.push(path.clone());
-        }
+        out.extend(walk.collect(path)?);
     }
     Ok(out)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        // `file_type` does not follow symbolic links, so a link cycle cannot recurse forever;
-        // a linked file is still taken.
-        let kind = entry.file_type()?;
-        entries.push((entry.path(), kind.is_dir()));
+/// Finds the policy files the command-line paths stand for; one walker serves
+/// all the paths of a command, so no file is taken twice.
+///
+/// A path named on the command line is taken as given, whatever its type or
+/// extension (a FIFO named there is read, and may block, as with any Unix
+/// tool). Below a directory: every `*.policy` regular file, in sorted order;
+/// names beginning with `.` (files and directories: `.git`, editor and
+/// temporary files) are left out; symbolic links are followed, but a file or
+/// directory reached twice (by a link, or named twice) is taken once, so link
+/// cycles end; a `*.policy` entry that is not a regular file (a FIFO, a
+/// socket, a device) or a broken link is skipped with a warning in
+/// [`PolicyWalk::skipped`].
+#[derive(Debug, Default)]
+pub struct PolicyWalk {
+    seen: std::collections::HashSet<PathBuf>,
+    /// One message per entry skipped with a warning: "`p`: why".
+    pub skipped: Vec<String>,
+    /// Policy files the last [`PolicyWalk::collect`] met, taken before or not:
+    /// zero means the path holds none.
+    pub met: usize,
+}
+
+impl PolicyWalk {
+    pub fn new() -> PolicyWalk {
+        PolicyWalk::default()
     }
-    entries.sort();
-    for (path, is_dir) in entries {
-        if is_dir {
-            walk(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "policy") {
-            out.push(path);
+
+    /// The policy files `path` stands for that were not found before.
+    pub fn collect(&mut self, path: &Path) -> Result<Vec<PathBuf>, std::io::Error> {
+        let mut out = Vec::new();
+        self.met = 0;
+        if path.is_dir() {
+            if self.first_visit(path) {
+                self.walk(path, &mut out)?;
+            } else {
+                // Named again: what it holds was counted the first time.
+                self.met = 1;
+            }
+        } else if self.first_visit(path) {
+            // Plain files are taken as given, whatever their extension; a missing
+            // one surfaces as an error when it is read.
+            out.push(path.to_path_buf());
+            self.met = 1;
+        } else {
+            self.met = 1;
+        }
+        Ok(out)
+    }
+
+    /// Whether `path` (a file or directory, links resolved) is met for the first time.
+    fn first_visit(&mut self, path: &Path) -> bool {
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.seen.insert(key)
+    }
+
+    fn walk(&mut self, dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), std::io::Error> {
+        let mut entries = Vec::new();
+        for entry in std::fs::read_dir(dir)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with('.') {
+                continue;
+            }
+            entries.push(entry.path());
+        }
+        entries.sort();
+        for path in entries {
+            let is_policy = path.extension().is_some_and(|e| e == "policy");
+            // `metadata` follows links: a linked file or directory counts as what it points to.
+            match std::fs::metadata(&path) {
+                // A directory reached again (a link to it, a link cycle) is not walked again.
+                Ok(meta) if meta.is_dir() && self.first_visit(&path) => self.walk(&path, out)?,
+                Ok(meta) if meta.is_dir() => {}
+                Ok(meta) if is_policy && meta.is_file() => {
+                    self.met += 1;
+                    if self.first_visit(&path) {
+                        out.push(path);
+                    }
+                }
+                Ok(meta) if is_policy => self.skipped.push(format!(
+                    "`{}`: {}, not a regular file",
+                    path.display(),
+                    kind_of(&meta)
+                )),
+                Err(e) if is_policy => self
+                    .skipped
+                    .push(format!("`{}`: cannot be read ({e})", path.display())),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What kind of file system entry `meta` is, for a warning.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        let ty = meta.file_type();
+        if ty.is_fifo() {
+            return "a FIFO";
+        }
+        if ty.is_socket() {
+            return "a socket";
+        }
+        if ty.is_block_device() || ty.is_char_device() {
+            return "a device";
         }
     }
-    Ok(())
+    let _ = meta;
+    "a special file"
 }

@@ -301,3 +301,33 @@ fn plain_lines_take_the_fast_path_and_others_do_not() {
         assert!(program.read_json_fast(declined).is_none(), "{declined}");
     }
 }
+
+/// A top-level key given twice is an error both ways (it was accepted with
+/// the last one winning), as a fact named twice is.
+#[test]
+fn a_product_key_given_twice_is_an_error_both_ways() {
+    let program = program(&RULES, "g");
+    for (line, key) in [
+        (
+            r#"{"id": "p", "category": "c", "facts": {"b": true}, "facts": {"n": 1}}"#,
+            "facts",
+        ),
+        (
+            r#"{"id": "p", "category": "c", "category": "c2"}"#,
+            "category",
+        ),
+        (r#"{"id": "p", "id": "q", "category": "c"}"#, "id"),
+        (
+            r#"{"id": "p", "category": "c", "holds": [], "holds": []}"#,
+            "holds",
+        ),
+    ] {
+        assert!(program.read_json_fast(line).is_none(), "{line}");
+        let error = program.read_json_with_serde(line).expect_err(line);
+        assert!(
+            error.0.contains(&format!("`{key}` is given twice")),
+            "{line}: {error:?}"
+        );
+        assert_eq!(program.read_json(line), Err(error));
+    }
+}

@@ -7,6 +7,10 @@ use crate::resolve::Model;
 
 /// Checks one condition. Facts that resolution could not find are skipped
 /// (already reported).
+/// The largest `N` in `within N days`: the span of the dates evaluation
+/// knows (years -9999 to 9999), beyond which a rule set could not be evaluated.
+pub const MAX_WITHIN_DAYS: i64 = 7_304_484;
+
 pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnostics) {
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
@@ -96,6 +100,21 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                             format!("this is {}", describe(ty)),
                         )
                         .with_help("use `within` on a fact declared as `date`"),
+                    );
+                }
+                if let Some(d) = days.value.filter(|&d| d > MAX_WITHIN_DAYS) {
+                    diagnostics.push(
+                        Diagnostic::error(
+                            Code::InvalidNumber,
+                            format!(
+                                "`within {d} days` spans more than the {MAX_WITHIN_DAYS} days between the first and the last date labelc knows"
+                            ),
+                            days.span,
+                            "too many days",
+                        )
+                        .with_help(format!(
+                            "use at most {MAX_WITHIN_DAYS} days (years -9999 to 9999), or drop the `within` to accept any date"
+                        )),
                     );
                 }
                 if days.value.is_some_and(|d| d < 0) {

@@ -18,7 +18,8 @@ pub struct Args {
     /// The scheme to judge against: `id@version`, or `id` for the version in force on the assessment date.
     #[arg(long)]
     pub scheme: String,
-    /// Products: one JSON object, or JSON Lines (one product per line); `-` reads standard input.
+    /// Products: one JSON object, or JSON Lines (one product per line, blank
+    /// lines skipped, at most 8 MiB each); `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub facts: PathBuf,
     /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
@@ -327,31 +328,164 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-/// Reads products: JSON Lines when the first line is a whole JSON value,
-/// otherwise the whole input as one object. Returns whether it was JSON Lines.
-fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::io::Result<bool> {
-    let mut line = Vec::with_capacity(4096);
-    if input.read_until(b'\n', &mut line)? == 0 {
-        return Ok(false);
-    }
-    let first_is_whole = match decode(&line) {
-        Ok(text) => !serde_json::from_str::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof()),
-        Err(_) => true,
-    };
-    if !first_is_whole {
-        input.read_to_end(&mut line)?;
-        let text = std::str::from_utf8(&line)
-            .map_err(|e| format!("the input is not UTF-8 (byte {})", e.valid_up_to()));
-        run.one(None, text)?;
-        return Ok(false);
-    }
-    let mut number = 1;
+/// The longest product line (and the largest single product object) read:
+/// a longer line is an error for that line and the stream goes on, without
+/// the line ever being held in memory.
+pub const MAX_PRODUCT_BYTES: usize = 8 * 1024 * 1024;
+
+/// One line as [`read_line`] read it.
+enum Line {
+    /// The end of the input: no line.
+    End,
+    /// A line (its newline stripped by [`decode`]) of at most the limit.
+    Whole,
+    /// A line longer than the limit, of this many bytes: skipped, not kept.
+    TooLong(u64),
+}
+
+/// Reads one line into `buf`, keeping at most [`MAX_PRODUCT_BYTES`] + 1 of
+/// its bytes; the rest of a longer line is read and dropped.
+fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
+    buf.clear();
+    let mut length: u64 = 0;
+    let mut any = false;
     loop {
-        run.one(Some(number), decode(&line))?;
-        line.clear();
-        if input.read_until(b'\n', &mut line)? == 0 {
+        let available = match input.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if available.is_empty() {
+            break;
+        }
+        any = true;
+        let (used, newline) = match available.iter().position(|&b| b == b'\n') {
+            Some(i) => (i + 1, true),
+            None => (available.len(), false),
+        };
+        let room = (MAX_PRODUCT_BYTES + 1).saturating_sub(buf.len()).min(used);
+        buf.extend_from_slice(available.get(..room).unwrap_or_default());
+        length += u64::try_from(used).unwrap_or(u64::MAX) - u64::from(newline);
+        input.consume(used);
+        if newline {
+            break;
+        }
+    }
+    Ok(if !any {
+        Line::End
+    } else if length > MAX_PRODUCT_BYTES as u64 {
+        Line::TooLong(length)
+    } else {
+        Line::Whole
+    })
+}
+
+fn too_long(length: u64) -> String {
+    format!(
+        "the line is {length} bytes, more than the limit of {MAX_PRODUCT_BYTES} bytes for a product"
+    )
+}
+
+/// Whether `line` is a whole JSON value on its own (a JSON Lines product,
+/// or a line of one that is wrong, but complete).
+fn is_whole_value(line: &[u8]) -> bool {
+    match decode(line) {
+        Ok(text) => {
+            !text.trim().is_empty()
+                && !serde_json::from_str::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
+        }
+        Err(_) => true,
+    }
+}
+
+/// Reads products, JSON Lines or one object (see docs/evaluation.md,
+/// Products): JSON Lines when the first non-blank line is a whole JSON value,
+/// or when it is not but the next non-blank line is one (a truncated first
+/// line is then one error and the rest are judged); otherwise the whole
+/// input, up to [`MAX_PRODUCT_BYTES`], is one (pretty-printed) object. A
+/// blank line is not a product. Returns whether it was JSON Lines.
+fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::io::Result<bool> {
+    let mut first = Vec::with_capacity(4096);
+    let mut number = 0;
+    // The first non-blank line.
+    let first_read = loop {
+        number += 1;
+        match read_line(input, &mut first)? {
+            Line::End => return Ok(false),
+            Line::Whole if decode(&first).is_ok_and(|t| t.trim().is_empty()) => {}
+            other => break other,
+        }
+    };
+    let first_number = number;
+    let mut line = Vec::with_capacity(4096);
+    if let Line::Whole = first_read
+        && !is_whole_value(&first)
+    {
+        // Not a whole value: a pretty-printed object, or a truncated line of JSON Lines.
+        // The next non-blank line decides.
+        let mut between = Vec::new();
+        let second_read = loop {
+            number += 1;
+            match read_line(input, &mut line)? {
+                Line::Whole if decode(&line).is_ok_and(|t| t.trim().is_empty()) => {
+                    between.extend_from_slice(&line);
+                }
+                other => break other,
+            }
+        };
+        let lines = match second_read {
+            Line::Whole => {
+                is_whole_value(&line)
+                    && decode(&line).is_ok_and(|t| t.trim_start().starts_with('{'))
+            }
+            Line::TooLong(_) => true,
+            Line::End => false,
+        };
+        if !lines {
+            // One object: the lines read, then the rest up to the limit.
+            first.extend_from_slice(&between);
+            first.extend_from_slice(&line);
+            let limit = (MAX_PRODUCT_BYTES + 1).saturating_sub(first.len());
+            input.take(limit as u64).read_to_end(&mut first)?;
+            let text = if first.len() > MAX_PRODUCT_BYTES {
+                Err(format!(
+                    "the product object is more than the limit of {MAX_PRODUCT_BYTES} bytes"
+                ))
+            } else {
+                std::str::from_utf8(&first)
+                    .map_err(|e| format!("the input is not UTF-8 (byte {})", e.valid_up_to()))
+            };
+            run.one(None, text)?;
+            return Ok(false);
+        }
+        run.one(Some(first_number), decode(&first))?;
+        judge(run, number, &line, second_read)?;
+    } else {
+        judge(run, first_number, &first, first_read)?;
+    }
+    loop {
+        number += 1;
+        let read = read_line(input, &mut line)?;
+        if let Line::End = read {
             return Ok(true);
         }
-        number += 1;
+        judge(run, number, &line, read)?;
+    }
+}
+
+/// Judges one line of JSON Lines; a blank line is not a product.
+fn judge<W: Write>(
+    run: &mut Run<'_, '_, W>,
+    number: usize,
+    line: &[u8],
+    read: Line,
+) -> std::io::Result<()> {
+    match read {
+        Line::End => Ok(()),
+        Line::TooLong(length) => run.one(Some(number), Err(too_long(length))),
+        Line::Whole => match decode(line) {
+            Ok(text) if text.trim().is_empty() => Ok(()),
+            text => run.one(Some(number), text),
+        },
     }
 }

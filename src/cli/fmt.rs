@@ -1,12 +1,13 @@
 //! `labelc fmt PATH... [--check]`: rewrite policy files in the canonical layout.
 
-use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use super::{Exit, color_stderr, print_err, print_out, usage_error, write_atomically};
+use super::{
+    Exit, color_stderr, print_err, print_out, usage_error, warn_skipped, write_atomically,
+};
 use crate::diag::render_human;
 use crate::fmt::format_text;
-use crate::source::{SourceMap, collect_policy_files};
+use crate::source::{Limited, PolicyWalk, SourceMap, read_limited};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = concat!("\
@@ -36,6 +37,7 @@ enum Fate {
 pub fn run(args: &Args) -> Exit {
     let mut files = Vec::new();
     let mut stdin = false;
+    let mut walk = PolicyWalk::new();
     for path in &args.paths {
         if path.as_os_str() == "-" {
             if stdin {
@@ -47,8 +49,10 @@ pub fn run(args: &Args) -> Exit {
         if !path.exists() {
             return usage_error(&format!("`{}` does not exist", path.display()));
         }
-        match collect_policy_files(std::slice::from_ref(path)) {
-            Ok(found) if found.is_empty() => {
+        let found = walk.collect(path);
+        warn_skipped(&mut walk);
+        match found {
+            Ok(_) if walk.met == 0 => {
                 return usage_error(&format!("`{}` holds no `*.policy` files", path.display()));
             }
             Ok(found) => files.extend(found),
@@ -62,21 +66,21 @@ pub fn run(args: &Args) -> Exit {
         Fate::Invalid => invalid += 1,
     };
     if stdin {
-        let mut bytes = Vec::new();
-        if let Err(e) = std::io::stdin().read_to_end(&mut bytes) {
-            return usage_error(&format!("cannot read standard input: {e}"));
-        }
-        match format_one("<stdin>", bytes, args.check, None) {
+        let read = match read_limited(None) {
+            Ok(read) => read,
+            Err(e) => return usage_error(&format!("cannot read standard input: {e}")),
+        };
+        match format_one("<stdin>", read, args.check, None) {
             Ok(fate) => count(fate),
             Err(exit) => return exit,
         }
     }
     for file in &files {
-        let bytes = match std::fs::read(file) {
-            Ok(bytes) => bytes,
+        let read = match read_limited(Some(file)) {
+            Ok(read) => read,
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", file.display())),
         };
-        match format_one(&file.display().to_string(), bytes, args.check, Some(file)) {
+        match format_one(&file.display().to_string(), read, args.check, Some(file)) {
             Ok(fate) => count(fate),
             Err(exit) => return exit,
         }
@@ -102,9 +106,9 @@ pub fn run(args: &Args) -> Exit {
 
 /// Formats one file's bytes. `path` is where to write the result back; `None`
 /// means standard input, whose result goes to standard output.
-fn format_one(name: &str, bytes: Vec<u8>, check: bool, path: Option<&Path>) -> Result<Fate, Exit> {
+fn format_one(name: &str, read: Limited, check: bool, path: Option<&Path>) -> Result<Fate, Exit> {
     let mut sources = SourceMap::new();
-    let (id, early) = sources.add_bytes(name, bytes);
+    let (id, early) = sources.add_read(name, read);
     let result = match early {
         Some(diagnostic) => Err(vec![diagnostic]),
         None => {

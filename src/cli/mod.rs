@@ -17,13 +17,13 @@ pub mod plan;
 pub mod schema;
 pub mod test;
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostic;
-use crate::source::{SourceMap, collect_policy_files, recorded_path};
+use crate::source::{PolicyWalk, SourceMap, read_limited, recorded_path};
 
 /// Exit codes shared by every subcommand; [`exit_codes!`] is their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,32 +135,33 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
     let mut sources = SourceMap::new();
     let mut early = Vec::new();
     let mut stdin_read = false;
+    let mut walk = PolicyWalk::new();
     for path in paths {
         if path.as_os_str() == "-" {
             if stdin_read {
                 return Err("`-` (standard input) is given more than once".to_string());
             }
             stdin_read = true;
-            let mut bytes = Vec::new();
-            std::io::stdin()
-                .read_to_end(&mut bytes)
-                .map_err(|e| format!("cannot read standard input: {e}"))?;
-            let (_, diag) = sources.add_bytes("<stdin>", bytes);
+            let read =
+                read_limited(None).map_err(|e| format!("cannot read standard input: {e}"))?;
+            let (_, diag) = sources.add_read("<stdin>", read);
             early.extend(diag);
             continue;
         }
         if !path.exists() {
             return Err(format!("`{}` does not exist", path.display()));
         }
-        let files = collect_policy_files(std::slice::from_ref(path))
+        let files = walk
+            .collect(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        if files.is_empty() {
+        warn_skipped(&mut walk);
+        if walk.met == 0 {
             return Err(format!("`{}` holds no `*.policy` files", path.display()));
         }
         for file in files {
-            let bytes = std::fs::read(&file)
+            let read = read_limited(Some(&file))
                 .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-            let (id, diag) = sources.add_bytes(file.display().to_string(), bytes);
+            let (id, diag) = sources.add_read(file.display().to_string(), read);
             sources.set_path(id, recorded_path(path, &file));
             early.extend(diag);
         }
@@ -168,35 +169,95 @@ pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
     Ok((sources, early))
 }
 
+/// Prints (and forgets) a warning for each entry the walk skipped.
+pub(crate) fn warn_skipped(walk: &mut PolicyWalk) {
+    for skipped in walk.skipped.drain(..) {
+        print_err(&format!("warning: skipped {skipped}\n"));
+    }
+}
+
 /// Whether to colour what goes to stderr.
 pub fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
+/// Temporary files older than this, of [`write_atomically`]'s naming, are
+/// left over from a killed run and removed by the next write to that file.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
+
 /// Writes `bytes` to `path` atomically: into a temporary file in the same
-/// directory, synced, then renamed over `path`. An interrupted run leaves
-/// `path` as it was.
+/// directory (`.NAME.labelc-RANDOM.tmp`, an unpredictable name created
+/// exclusively), synced, then renamed over `path`. An interrupted run leaves
+/// `path` as it was. A symbolic link is written through (the file it points
+/// to is replaced, the link kept); an existing file keeps its permissions;
+/// temporary files of this naming (or the older `.NAME.PID.tmp`) left for
+/// more than ten minutes by a killed run are removed.
 pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::io::Write as _;
-    let dir = match path.parent() {
+    let target = match std::fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
+        _ => path.to_path_buf(),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let name = path
+    let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        std::fs::rename(&temp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&temp);
+    remove_stale_temps(&dir, &name);
+    let prefix = format!(".{name}.labelc-");
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(&prefix).suffix(".tmp");
+    let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
+    #[cfg(unix)]
+    if existing.is_none() {
+        // A new file gets the usual mode (0666 less the umask), not tempfile's 0600.
+        use std::os::unix::fs::PermissionsExt as _;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    result
+    let mut temp = builder.tempfile_in(&dir)?;
+    temp.write_all(bytes)?;
+    if let Some(permissions) = existing {
+        temp.as_file().set_permissions(permissions)?;
+    }
+    temp.as_file().sync_all()?;
+    // On failure the temporary file is removed when `temp` is dropped.
+    temp.persist(&target).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// Removes `dir/.NAME.labelc-*.tmp` and `dir/.NAME.DIGITS.tmp` files older
+/// than [`STALE_TEMP`]: what a run of labelc killed while writing `NAME`
+/// left behind. Failures are ignored: this is tidying, not the write.
+fn remove_stale_temps(dir: &std::path::Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name
+            .to_str()
+            .and_then(|n| n.strip_prefix(&prefix))
+            .and_then(|n| n.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let ours = rest.strip_prefix("labelc-").is_some_and(|r| !r.is_empty())
+            || (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()));
+        let stale = entry
+            .metadata()
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .and_then(|m| m.modified().ok())
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > STALE_TEMP);
+        if ours && stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// `--as-of DATE`, or today (UTC) when it is not given; a bad date is a usage error.

@@ -88,6 +88,17 @@ enum Field {
 
 struct FieldSeed;
 
+impl Field {
+    fn name(&self) -> &'static str {
+        match self {
+            Field::Id => "id",
+            Field::Category => "category",
+            Field::Holds => "holds",
+            Field::Facts => "facts",
+        }
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for FieldSeed {
     type Value = Field;
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Field, D::Error> {
@@ -132,7 +143,22 @@ impl<'de> Visitor<'de> for RecordSeed<'_, '_> {
         let mut holds = Vec::new();
         let mut values = None;
         let mut items = Vec::with_capacity(64);
+        let mut seen_holds = false;
         while let Some(field) = map.next_key_seed(FieldSeed)? {
+            // A key given twice is an error, as a fact named twice is: the
+            // last one silently winning would judge a product nobody wrote.
+            let twice = match field {
+                Field::Id => id.is_some(),
+                Field::Category => category.is_some(),
+                Field::Holds => std::mem::replace(&mut seen_holds, true),
+                Field::Facts => values.is_some(),
+            };
+            if twice {
+                return Err(de::Error::custom(format!(
+                    "`{}` is given twice: a product has each key at most once",
+                    field.name()
+                )));
+            }
             match field {
                 Field::Id => id = Some(map.next_value_seed(StrSeed("the product `id`"))?),
                 Field::Category => {

@@ -311,7 +311,9 @@ impl<'a> Printer<'a> {
     fn push_comment_text(&mut self, raw: &str) {
         let mut lines = raw.split('\n').peekable();
         while let Some(line) = lines.next() {
-            self.out.push_str(line.trim_end());
+            // Only the whitespace of the language (and a CRLF's CR): other
+            // Unicode spaces, such as U+00A0, are comment text and kept.
+            self.out.push_str(line.trim_end_matches([' ', '\t', '\r']));
             if lines.peek().is_some() {
                 self.out.push('\n');
             }

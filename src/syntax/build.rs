@@ -337,6 +337,32 @@ impl<'a> Builder<'a> {
         IntLit { value, span }
     }
 
+    /// A decimal literal: its text, which must be a finite 64-bit float
+    /// (evaluation compares `decimal` facts as such); a larger one is an error.
+    fn decimal(&mut self, pair: &Pair<'_, Rule>) -> String {
+        let text = pair.as_str();
+        if !text.parse::<f64>().is_ok_and(f64::is_finite) {
+            let digits = text
+                .split('.')
+                .next()
+                .unwrap_or(text)
+                .trim_start_matches('-');
+            self.push(
+                Diagnostic::error(
+                    Code::InvalidNumber,
+                    format!(
+                        "this decimal has {} digits before the point: it does not fit in a 64-bit float",
+                        digits.len()
+                    ),
+                    self.span(pair),
+                    "too large",
+                )
+                .with_help("a decimal must lie within ±1.7976931348623157e308 (at most 309 digits before the point)"),
+            );
+        }
+        text.to_string()
+    }
+
     fn once<T: HasSpan>(&mut self, slot: &mut Option<T>, value: T, field: &str) {
         match slot {
             Some(previous) => {
@@ -1438,7 +1464,7 @@ impl<'a> Builder<'a> {
         let span = self.span(&pair);
         let kind = match pair.as_rule() {
             Rule::date => ValueKind::Date(self.date(&pair).value),
-            Rule::decimal => ValueKind::Decimal(pair.as_str().to_string()),
+            Rule::decimal => ValueKind::Decimal(self.decimal(&pair)),
             Rule::int => ValueKind::Int(self.int(&pair).value),
             Rule::string => ValueKind::String(self.text(pair)?.value),
             Rule::boolean => ValueKind::Bool(pair.as_str() == "true"),

@@ -30,6 +30,10 @@ pub struct PolicyParser;
 /// Parses one file. Every problem found is pushed into `diagnostics`; the AST
 /// holds what could be read (broken items appear as `Invalid`).
 pub fn parse_file(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> ast::File {
+    if let Some(d) = prescan::check_line_ends(file, text) {
+        diagnostics.push(d);
+        return ast::File::default();
+    }
     if let Some(d) = prescan::check_depth(file, text) {
         diagnostics.push(d);
         return ast::File::default();
@@ -53,6 +57,10 @@ pub fn parse_condition(
     text: &str,
     diagnostics: &mut Diagnostics,
 ) -> Option<ast::Expr> {
+    if let Some(d) = prescan::check_line_ends(file, text) {
+        diagnostics.push(d);
+        return None;
+    }
     if let Some(d) = prescan::check_depth(file, text) {
         diagnostics.push(d);
         return None;

@@ -9,6 +9,35 @@ use crate::span::{FileId, Span};
 /// The deepest nesting of `(`, `[`, `{` and `not` accepted.
 pub const MAX_DEPTH: usize = 64;
 
+/// Returns a diagnostic at the first carriage return not followed by a line
+/// feed: a lone CR is no line end anywhere in labelc (a line ends with LF or
+/// CRLF), and an error, so that the parser, the comment scanner, spans and
+/// `fmt` can never disagree about where a line ends.
+pub fn check_line_ends(file: FileId, text: &str) -> Option<Diagnostic> {
+    let bytes = text.as_bytes();
+    let mut lone = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\r' && bytes.get(i + 1) != Some(&b'\n'))
+        .map(|(i, _)| i);
+    let first = lone.next()?;
+    let more = lone.count();
+    let message = if more == 0 {
+        "a carriage return not followed by a line feed".to_string()
+    } else {
+        format!("a carriage return not followed by a line feed (and {more} more in this file)")
+    };
+    Some(
+        Diagnostic::error(
+            Code::LoneCarriageReturn,
+            message,
+            Span::new(file, first, first + 1),
+            "lone carriage return",
+        )
+        .with_help("end lines with LF or CRLF: editors disagree on whether a lone CR ends a line"),
+    )
+}
+
 /// Scans `text` and returns a diagnostic if its nesting is too deep.
 pub fn check_depth(file: FileId, text: &str) -> Option<Diagnostic> {
     // One entry per open bracket: how many `not`s are pending at that level.
