@@ -415,7 +415,7 @@ fn a_truncated_first_line_is_one_error_and_the_rest_are_judged() {
     assert!(results[1..].iter().all(|r| r["level"] == 1), "{stderr}");
     assert_eq!(results[1]["line"], 2);
     assert!(
-        stderr.contains("1001 products against s@1 as of 2026-11-25: level 1: 1000; 1 error(s)"),
+        stderr.contains("1001 products against s@1 as of 2026-11-25: level 1: 1000; 1 error"),
         "{stderr}"
     );
 
