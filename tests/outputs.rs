@@ -1,0 +1,150 @@
+//! Outputs people read: the verdict and layout of a Markdown plan, checked
+//! against the JSON plan for the same request (issue 22).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "tests"
+)]
+
+mod common;
+
+use common::{labelc, text};
+
+const PLAN_FIXTURE: &str = "tests/fixtures/plan/rules.policy";
+
+/// Runs `labelc` with `args` in Markdown and in JSON; returns both.
+fn plan(policy: &str, extra: &[&str]) -> (String, serde_json::Value) {
+    let mut args = vec!["plan", policy, "--as-of", "2026-11-25"];
+    args.extend_from_slice(extra);
+    let md = labelc(&args);
+    assert_eq!(md.status.code(), Some(0), "{}", text(&md.stderr));
+    args.extend_from_slice(&["--format", "json"]);
+    let json = labelc(&args);
+    assert_eq!(json.status.code(), Some(0), "{}", text(&json.stderr));
+    (
+        text(&md.stdout),
+        serde_json::from_slice(&json.stdout).unwrap(),
+    )
+}
+
+fn facts(name: &str, body: &str) -> String {
+    let dir = common::scratch(name);
+    let path = dir.join("product.json");
+    std::fs::write(&path, body).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// With facts that fail a level-1 criterion, the plan says the target is
+/// unreachable and why, before any section.
+#[test]
+fn a_plan_opens_with_its_verdict() {
+    let f = facts(
+        "outputs-verdict",
+        r#"{"id": "cam", "category": "camera", "facts": {"pw.unique": true, "updates.provided": false}}"#,
+    );
+    let (md, json) = plan(
+        PLAN_FIXTURE,
+        &["--scheme", "alpha", "--category", "camera", "--facts", &f],
+    );
+    let failed: Vec<&str> = json["schemes"][0]["decided"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["outcome"] == "fail")
+        .map(|d| d["criterion"].as_str().unwrap())
+        .collect();
+    assert!(!failed.is_empty());
+    let verdict = md.lines().find(|l| l.starts_with("**Verdict**")).unwrap();
+    assert!(verdict.contains("level 3 is **unreachable**"), "{verdict}");
+    for id in &failed {
+        assert!(verdict.contains(&format!("{id} fails")), "{verdict}");
+    }
+    assert!(verdict.contains("Reachable: no level"), "{verdict}");
+    // The verdict comes before the first section of the scheme.
+    assert!(md.find("**Verdict**").unwrap() < md.find("### Scope").unwrap());
+    // Effort by method counts the work the JSON lists.
+    let work: usize = json["schemes"][0]["work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["criteria"].as_array().unwrap().len())
+        .sum();
+    assert!(verdict.contains(&format!("{work} criteria (")), "{verdict}");
+}
+
+/// Without facts the target is reachable; a pending criterion is said in the
+/// verdict, marked in the work, and not repeated under open items.
+#[test]
+fn a_pending_criterion_is_listed_once() {
+    let (md, json) = plan(PLAN_FIXTURE, &["--scheme", "alpha", "--category", "camera"]);
+    let verdict = md.lines().find(|l| l.starts_with("**Verdict**")).unwrap();
+    assert!(verdict.contains("level 3 is reachable"), "{verdict}");
+    assert!(verdict.contains("1 criterion open (`A-7`)"), "{verdict}");
+    assert!(
+        json["schemes"][0]["open_items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["id"] == "A-7")
+    );
+    assert_eq!(md.matches("implementation rules not published").count(), 1);
+    assert!(!md.contains("criterion `A-7`:"));
+}
+
+/// A long document string is given once, under Sources; each work line cites
+/// it by number with its locator.
+#[test]
+fn citations_name_their_document_once() {
+    let (md, json) = plan(PLAN_FIXTURE, &["--scheme", "alpha", "--category", "camera"]);
+    let cited = json["schemes"][0]["work"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|s| s["criteria"].as_array().unwrap())
+        .filter(|c| c["citation"].is_string())
+        .count();
+    assert!(cited > 1);
+    assert_eq!(md.matches("A-1/2026").count(), 1, "{md}");
+    assert!(md.contains("## Sources\n\n1. A-1/2026"));
+    assert_eq!(md.matches("— [1] Art.").count(), cited);
+}
+
+/// A credit whose recognition rests on a secondary source says so, in the
+/// JSON `basis` and on the Markdown credit line.
+#[test]
+fn a_credit_shows_its_basis() {
+    let dir = common::scratch("outputs-credit-basis");
+    let policy = std::fs::read_to_string(PLAN_FIXTURE).unwrap().replace(
+        "  source \"Beta-Alpha arrangement\"\n  condition cert.valid",
+        "  source \"Beta-Alpha arrangement\"\n  basis secondary \"a trade press report\"\n  condition cert.valid",
+    );
+    assert!(policy.contains("basis secondary"));
+    let path = dir.join("rules.policy");
+    std::fs::write(&path, policy).unwrap();
+    let (md, json) = plan(
+        path.to_str().unwrap(),
+        &[
+            "--scheme",
+            "alpha",
+            "--category",
+            "camera",
+            "--holding",
+            "beta:1",
+        ],
+    );
+    let credit = json["schemes"][0]["credits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["criterion"] == "A-1")
+        .unwrap();
+    assert_eq!(credit["by"][0]["basis"], "secondary");
+    let row = md.lines().find(|l| l.starts_with("| A-1 |")).unwrap();
+    assert!(row.contains("| official, on a secondary basis |"), "{row}");
+    // The partial credit rests on the official text and says nothing more.
+    let row = md.lines().find(|l| l.starts_with("| A-2 |")).unwrap();
+    assert!(row.contains("| official |"), "{row}");
+}
