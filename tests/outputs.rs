@@ -148,3 +148,71 @@ fn a_credit_shows_its_basis() {
     let row = md.lines().find(|l| l.starts_with("| A-2 |")).unwrap();
     assert!(row.contains("| official |"), "{row}");
 }
+
+/// A policy with one error (an unknown fact) and what `check` prints for it.
+fn broken_policy(name: &str) -> String {
+    let dir = common::scratch(name);
+    let path = dir.join("broken.policy");
+    let policy = std::fs::read_to_string(PLAN_FIXTURE).unwrap().replacen(
+        "pentest.passed",
+        "pentest.pased",
+        1,
+    );
+    std::fs::write(&path, policy).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// `check` prints the summary (with the pending list) first and ends with a
+/// count line after the diagnostics, so the errors stay on screen.
+#[test]
+fn check_ends_with_the_counts_after_the_diagnostics() {
+    let path = broken_policy("outputs-check");
+    let json = labelc(&["check", &path, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let errors = json["errors"].as_u64().unwrap();
+    let warnings = json["warnings"].as_u64().unwrap();
+    assert!(errors >= 1);
+    let out = labelc(&["check", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = text(&out.stderr);
+    let plural = |n: u64, one: &str, many: &str| {
+        if n == 1 {
+            format!("1 {one}")
+        } else {
+            format!("{n} {many}")
+        }
+    };
+    let last = stderr.lines().last().unwrap();
+    assert_eq!(
+        last,
+        format!(
+            "{}, {}",
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings")
+        )
+    );
+    assert!(stderr.contains("pentest.pased"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("pending ("), "{stdout}");
+}
+
+/// `check --quiet` prints the diagnostics and nothing else.
+#[test]
+fn check_quiet_prints_only_the_diagnostics() {
+    let path = broken_policy("outputs-check-quiet");
+    let out = labelc(&["check", "--quiet", &path]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(text(&out.stdout), "");
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("pentest.pased"), "{stderr}");
+    assert!(!stderr.contains(" warning"), "{stderr}");
+    assert!(
+        !stderr.lines().last().unwrap().contains(" error"),
+        "{stderr}"
+    );
+    // A clean policy prints nothing at all.
+    let out = labelc(&["check", "-q", PLAN_FIXTURE]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out.stdout), "");
+    assert_eq!(text(&out.stderr), "");
+}

@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::text::count;
+
 use crate::rules::{
     AppliesTo, AtLeast, Credit, Criterion, Level, Recognition, RecognitionStatus, RuleSet, Scheme,
     Status,
@@ -1455,8 +1457,11 @@ pub fn render_human(diff: &Diff) -> String {
     if let Some(p) = &diff.products {
         let _ = writeln!(
             out,
-            "\nproducts: {} judgements; {} change level, {} change reachable; {} error(s)",
-            p.evaluated, p.level_changed, p.reachable_changed, p.error_count
+            "\nproducts: {}; {} change level, {} change reachable; {}",
+            count(p.evaluated, "judgement", "judgements"),
+            p.level_changed,
+            p.reachable_changed,
+            count(p.error_count, "error", "errors")
         );
         let level = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
         for c in &p.changed {
@@ -1480,8 +1485,12 @@ pub fn render_human(diff: &Diff) -> String {
         if p.changed_not_listed > 0 {
             let _ = writeln!(
                 out,
-                "  … and {} more changed judgement(s), counted but not listed",
-                p.changed_not_listed
+                "  … and {} more, counted but not listed",
+                count(
+                    p.changed_not_listed,
+                    "changed judgement",
+                    "changed judgements"
+                )
             );
         }
         for (t, n) in &p.level_transitions {
@@ -1496,8 +1505,8 @@ pub fn render_human(diff: &Diff) -> String {
         if p.error_count > p.errors.len() {
             let _ = writeln!(
                 out,
-                "  … and {} more error(s)",
-                p.error_count - p.errors.len()
+                "  … and {} more",
+                count(p.error_count - p.errors.len(), "error", "errors")
             );
         }
     }
