@@ -216,3 +216,50 @@ fn check_quiet_prints_only_the_diagnostics() {
     assert_eq!(text(&out.stdout), "");
     assert_eq!(text(&out.stderr), "");
 }
+
+/// `diff` shows each change's old and new values, and the schemes that did
+/// not change in one line.
+#[test]
+fn diff_shows_old_and_new_values_and_summarises_unchanged_schemes() {
+    let dir = common::scratch("outputs-diff");
+    let new = dir.join("new.policy");
+    let policy = std::fs::read_to_string(PLAN_FIXTURE).unwrap().replacen(
+        "effective 2026-01-01",
+        "effective 2026-02-01",
+        1,
+    );
+    std::fs::write(&new, policy).unwrap();
+    let new = new.to_str().unwrap();
+    let json = labelc(&["diff", PLAN_FIXTURE, new, "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let change = &json["changes"][0];
+    assert_eq!(json["changes"].as_array().unwrap().len(), 1);
+    let out = labelc(&["diff", PLAN_FIXTURE, new]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let human = text(&out.stdout);
+    let values = format!(
+        "      `{}` → `{}`\n",
+        change["old"].as_str().unwrap(),
+        change["new"].as_str().unwrap()
+    );
+    assert!(human.contains(&values), "{human}");
+    let compared: Vec<&str> = json["compared"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c.as_str().unwrap())
+        .collect();
+    assert_eq!(compared.len(), 2);
+    let changed_scheme = change["scheme"].as_str().unwrap();
+    for c in compared {
+        if c.starts_with(&format!("{changed_scheme}@")) {
+            assert!(human.contains(&format!("compared {c}\n")), "{human}");
+        } else {
+            assert!(
+                human.contains(&format!("unchanged: 1 scheme ({c})\n")),
+                "{human}"
+            );
+            assert!(!human.contains(&format!("compared {c}")), "{human}");
+        }
+    }
+}

@@ -1416,12 +1416,40 @@ fn criteria_changes(a: &crate::eval::Outcome<'_>, b: &crate::eval::Outcome<'_>) 
     criteria
 }
 
+/// A changed value for a person: a string as it is, other values as compact
+/// JSON, each in backticks; `(none)` when the side has none.
+fn human_value(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => "(none)".to_string(),
+        Some(serde_json::Value::String(s)) => format!("`{s}`"),
+        Some(other) => format!("`{other}`"),
+    }
+}
+
 /// The diff for a person: grouped by scheme and class, most severe first.
 pub fn render_human(diff: &Diff) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    for compared in &diff.compared {
+    // Schemes with changes are named one a line; the others in one line.
+    let changed: BTreeSet<&str> = diff.changes.iter().map(|c| c.scheme.as_str()).collect();
+    let (with_changes, unchanged): (Vec<&String>, Vec<&String>) =
+        diff.compared.iter().partition(|compared| {
+            let id = compared
+                .split_once('@')
+                .map_or(compared.as_str(), |(id, _)| id);
+            changed.contains(id)
+        });
+    for compared in with_changes {
         let _ = writeln!(out, "compared {compared}");
+    }
+    if !unchanged.is_empty() {
+        let list: Vec<&str> = unchanged.iter().map(|c| c.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "unchanged: {} ({})",
+            count(unchanged.len(), "scheme", "schemes"),
+            list.join(", ")
+        );
     }
     let _ = writeln!(
         out,
@@ -1451,6 +1479,14 @@ pub fn render_human(diff: &Diff) -> String {
             let _ = writeln!(out, "  {}", class.word());
             for c in changes {
                 let _ = writeln!(out, "    {} {}: {}", c.kind, c.id, c.reason);
+                if c.old.is_some() || c.new.is_some() {
+                    let _ = writeln!(
+                        out,
+                        "      {} → {}",
+                        human_value(c.old.as_ref()),
+                        human_value(c.new.as_ref())
+                    );
+                }
             }
         }
     }
