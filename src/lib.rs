@@ -26,6 +26,7 @@ pub mod source;
 pub mod span;
 pub mod suite;
 pub mod syntax;
+pub mod text;
 
 use diag::{Diagnostic, Diagnostics};
 use source::SourceMap;

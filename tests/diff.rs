@@ -788,7 +788,7 @@ fn a_change_of_reachable_is_reported_and_counted() {
     human.extend_from_slice(&["--as-of", "2026-11-25"]);
     let out = common::text(&common::labelc(&human).stdout);
     assert!(
-        out.contains("products: 2 judgements; 0 change level, 1 change reachable; 0 error(s)"),
+        out.contains("products: 2 judgements; 0 change level, 1 change reachable; 0 errors"),
         "{out}"
     );
     assert!(

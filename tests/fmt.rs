@@ -443,7 +443,7 @@ fn check_prints_a_diff_and_writes_nothing() {
     );
     assert!(diff.contains("\n-fact   device.connected :bool\n"));
     assert!(diff.contains("\n+fact device.connected: bool\n"));
-    assert!(text(&out.stderr).contains("1 file(s) would be reformatted, 0 already formatted"));
+    assert!(text(&out.stderr).contains("1 file would be reformatted, 0 already formatted"));
     assert_eq!(
         std::fs::read(&path).unwrap(),
         messy,
@@ -469,7 +469,7 @@ fn fmt_rewrites_in_place_and_leaves_formatted_files_alone() {
         .unwrap();
     let out = labelc(&["fmt", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("1 file(s) reformatted, 1 already formatted"));
+    assert!(text(&out.stderr).contains("1 file reformatted, 1 already formatted"));
     assert_eq!(std::fs::read_to_string(&changed).unwrap(), format(&messy));
     assert_eq!(std::fs::metadata(&clean).unwrap().modified().unwrap(), old);
     // No temporary file is left behind.

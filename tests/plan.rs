@@ -153,7 +153,7 @@ fn plan_for_two_schemes_shares_evidence() {
         pw["serves"],
         serde_json::json!(["alpha@1:A-1", "alpha@1:A-5", "beta@1:B-1"])
     );
-    assert!(md.contains("saves 2 evidence item(s)"));
+    assert!(md.contains("saves 2 evidence items."));
     insta::assert_snapshot!("two_schemes.md", md);
     insta::assert_json_snapshot!("two_schemes.json", json);
 }

@@ -93,7 +93,7 @@ fn a_type_error_inside_a_test_is_a_diagnostic_and_nothing_runs() {
     ] {
         assert_eq!(stderr.matches(code).count(), count, "{code} in:\n{stderr}");
     }
-    assert!(stderr.contains("error: 12 error(s) in the policies; no test was run"));
+    assert!(stderr.contains("error: 12 errors in the policies; no test was run"));
     assert!(stderr.contains("`update.support_months` is `int` but is given a decimal number"));
     assert!(stderr.contains("did you mean `password.unique`?"));
     insta::assert_snapshot!("type_error", stderr);
@@ -281,6 +281,6 @@ fn every_mistake_in_holds_is_reported_before_any_test_runs() {
         "{stderr}"
     );
     assert!(stderr.contains("help: did you mean `C-1`?"), "{stderr}");
-    assert!(stderr.contains("error: 6 error(s) in the policies; no test was run"));
+    assert!(stderr.contains("error: 6 errors in the policies; no test was run"));
     insta::assert_snapshot!("holdings_errors", stderr);
 }

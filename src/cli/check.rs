@@ -22,6 +22,10 @@ pub struct Args {
     /// Fail (exit 1) when there are warnings, not only errors.
     #[arg(long)]
     pub deny_warnings: bool,
+    /// Print the diagnostics only: no summary on stdout and no count line
+    /// after the diagnostics (human format).
+    #[arg(long, short)]
+    pub quiet: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,13 +66,23 @@ pub fn run(args: &Args) -> Exit {
     let outcome = check_sources(&sources, early);
     let written = match args.format {
         CheckFormat::Human => {
+            // The summary first, the diagnostics last: on a terminal a long
+            // pending list must not push the errors off the screen.
+            let written = if args.quiet {
+                Ok(())
+            } else {
+                print_out(&human_summary(&outcome, sources.len()))
+            };
             print_err(&render_human(
                 &outcome.diagnostics,
                 &sources,
                 color_stderr(),
                 100,
             ));
-            print_out(&human_summary(&outcome, sources.len()))
+            if !args.quiet && !outcome.diagnostics.is_empty() {
+                print_err(&counts(&outcome));
+            }
+            written
         }
         CheckFormat::Sarif => {
             let log = crate::sarif::report(&outcome.diagnostics, &sources);
@@ -101,8 +115,15 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+use crate::text::count as plural;
+
+/// `2 errors, 1 warning`: the line that closes the human output.
+fn counts(outcome: &CheckOutcome) -> String {
+    format!(
+        "{}, {}\n",
+        plural(outcome.error_count(), "error", "errors"),
+        plural(outcome.warning_count(), "warning", "warnings")
+    )
 }
 
 /// `12 official (10 unstated), 1 secondary, 3 inferred`: zero counts left out.
@@ -193,11 +214,6 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
             );
         }
     }
-    let _ = writeln!(
-        out,
-        "{}, {}",
-        plural(outcome.error_count(), "error", "errors"),
-        plural(outcome.warning_count(), "warning", "warnings")
-    );
+    out.push_str(&counts(outcome));
     out
 }

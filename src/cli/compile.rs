@@ -32,8 +32,8 @@ pub fn run(args: &Args) -> Exit {
     ));
     let Some(rules) = rules else {
         return input_error(&format!(
-            "{} error(s) in the input; nothing was written",
-            outcome.error_count()
+            "{} in the input; nothing was written",
+            crate::text::count(outcome.error_count(), "error", "errors")
         ));
     };
     let mut json = match serde_json::to_string_pretty(&rules) {

@@ -72,8 +72,8 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
     ));
     rules.ok_or_else(|| {
         input_error(&format!(
-            "{} error(s) in the policies; nothing was evaluated",
-            outcome.error_count()
+            "{} in the policies; nothing was evaluated",
+            crate::text::count(outcome.error_count(), "error", "errors")
         ))
     })
 }

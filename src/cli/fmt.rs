@@ -91,7 +91,10 @@ pub fn run(args: &Args) -> Exit {
         } else {
             "reformatted"
         };
-        let mut summary = format!("{changed} file(s) {verb}, {unchanged} already formatted");
+        let mut summary = format!(
+            "{} {verb}, {unchanged} already formatted",
+            crate::text::count(changed, "file", "files")
+        );
         if invalid > 0 {
             summary.push_str(&format!(", {invalid} with syntax errors left untouched"));
         }

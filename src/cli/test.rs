@@ -52,8 +52,8 @@ pub fn run(args: &Args) -> Exit {
     ));
     let Some((rules, cases)) = lowered else {
         return input_error(&format!(
-            "{} error(s) in the policies; no test was run",
-            outcome.error_count()
+            "{} in the policies; no test was run",
+            crate::text::count(outcome.error_count(), "error", "errors")
         ));
     };
     let cases = suite::filter(cases, args.filter.as_deref());

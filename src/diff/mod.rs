@@ -13,6 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
+use crate::text::count;
+
 use crate::rules::{
     AppliesTo, AtLeast, Credit, Criterion, Level, Recognition, RecognitionStatus, RuleSet, Scheme,
     Status,
@@ -1443,12 +1445,40 @@ fn criteria_changes(a: &crate::eval::Outcome<'_>, b: &crate::eval::Outcome<'_>) 
     criteria
 }
 
+/// A changed value for a person: a string as it is, other values as compact
+/// JSON, each in backticks; `(none)` when the side has none.
+fn human_value(value: Option<&serde_json::Value>) -> String {
+    match value {
+        None | Some(serde_json::Value::Null) => "(none)".to_string(),
+        Some(serde_json::Value::String(s)) => format!("`{s}`"),
+        Some(other) => format!("`{other}`"),
+    }
+}
+
 /// The diff for a person: grouped by scheme and class, most severe first.
 pub fn render_human(diff: &Diff) -> String {
     use std::fmt::Write as _;
     let mut out = String::new();
-    for compared in &diff.compared {
+    // Schemes with changes are named one a line; the others in one line.
+    let changed: BTreeSet<&str> = diff.changes.iter().map(|c| c.scheme.as_str()).collect();
+    let (with_changes, unchanged): (Vec<&String>, Vec<&String>) =
+        diff.compared.iter().partition(|compared| {
+            let id = compared
+                .split_once('@')
+                .map_or(compared.as_str(), |(id, _)| id);
+            changed.contains(id)
+        });
+    for compared in with_changes {
         let _ = writeln!(out, "compared {compared}");
+    }
+    if !unchanged.is_empty() {
+        let list: Vec<&str> = unchanged.iter().map(|c| c.as_str()).collect();
+        let _ = writeln!(
+            out,
+            "unchanged: {} ({})",
+            count(unchanged.len(), "scheme", "schemes"),
+            list.join(", ")
+        );
     }
     let _ = writeln!(
         out,
@@ -1478,14 +1508,25 @@ pub fn render_human(diff: &Diff) -> String {
             let _ = writeln!(out, "  {}", class.word());
             for c in changes {
                 let _ = writeln!(out, "    {} {}: {}", c.kind, c.id, c.reason);
+                if c.old.is_some() || c.new.is_some() {
+                    let _ = writeln!(
+                        out,
+                        "      {} → {}",
+                        human_value(c.old.as_ref()),
+                        human_value(c.new.as_ref())
+                    );
+                }
             }
         }
     }
     if let Some(p) = &diff.products {
         let _ = writeln!(
             out,
-            "\nproducts: {} judgements; {} change level, {} change reachable; {} error(s)",
-            p.evaluated, p.level_changed, p.reachable_changed, p.error_count
+            "\nproducts: {}; {} change level, {} change reachable; {}",
+            count(p.evaluated, "judgement", "judgements"),
+            p.level_changed,
+            p.reachable_changed,
+            count(p.error_count, "error", "errors")
         );
         let level = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
         for c in &p.changed {
@@ -1516,8 +1557,12 @@ pub fn render_human(diff: &Diff) -> String {
         if p.changed_not_listed > 0 {
             let _ = writeln!(
                 out,
-                "  … and {} more changed judgement(s), counted but not listed",
-                p.changed_not_listed
+                "  … and {} more, counted but not listed",
+                count(
+                    p.changed_not_listed,
+                    "changed judgement",
+                    "changed judgements"
+                )
             );
         }
         for (t, n) in &p.level_transitions {
@@ -1532,8 +1577,8 @@ pub fn render_human(diff: &Diff) -> String {
         if p.error_count > p.errors.len() {
             let _ = writeln!(
                 out,
-                "  … and {} more error(s)",
-                p.error_count - p.errors.len()
+                "  … and {} more",
+                count(p.error_count - p.errors.len(), "error", "errors")
             );
         }
     }

@@ -3,9 +3,10 @@
 
 use std::fmt::Write as _;
 
-use super::{CreditSource, OpenItem, Plan, SchemePlan};
+use super::{CreditSource, Evidence, OpenItem, Outlook, Plan, SchemePlan, outlook};
 use crate::eval::Verdict;
 use crate::rules::{Credit, Method, RecognitionStatus, Relationship};
+use crate::text::{and_list, count};
 
 fn method(m: Option<Method>) -> &'static str {
     match m {
@@ -41,6 +42,10 @@ fn cell(text: &str) -> String {
 }
 
 fn credit_row(out: &mut String, criterion: &str, title: &str, by: &CreditSource) {
+    let status = match by.basis {
+        Some(basis) => format!("{}, on a {} basis", status(by.status), basis.word()),
+        None => status(by.status).to_string(),
+    };
     let _ = writeln!(
         out,
         "| {criterion} | {} | {} | {} | {} | {} | {} | {} |",
@@ -52,19 +57,94 @@ fn credit_row(out: &mut String, criterion: &str, title: &str, by: &CreditSource)
         } else {
             "partial"
         },
-        status(by.status),
+        status,
         cell(by.source.as_deref().unwrap_or("")),
         cell(&by.verify.join("; ")),
     );
 }
 
-fn open_items(out: &mut String, items: &[OpenItem]) {
+fn open_items(out: &mut String, items: &[&OpenItem]) {
     for item in items {
         let _ = writeln!(out, "- {} `{}`: {}", item.kind, item.id, item.reason);
     }
 }
 
-fn scheme_section(out: &mut String, plan: &SchemePlan) {
+/// Effort by method: `15 criteria (6 by test, 9 by document review)`.
+fn effort(outlook: &Outlook) -> String {
+    let total: usize = outlook.effort.iter().map(|(_, n)| n).sum();
+    let parts: Vec<String> = outlook
+        .effort
+        .iter()
+        .map(|(m, n)| match m {
+            Some(_) => format!("{n} by {}", method(*m)),
+            None => format!("{n} with no method given"),
+        })
+        .collect();
+    format!(
+        "{} ({})",
+        count(total, "criterion", "criteria"),
+        parts.join(", ")
+    )
+}
+
+/// The verdict a scheme's section opens with.
+fn verdict(out: &mut String, plan: &SchemePlan) {
+    let o = outlook(plan);
+    let work = if o.effort.is_empty() {
+        "nothing left to assess".to_string()
+    } else {
+        format!("{} left to assess", effort(&o))
+    };
+    if o.blocking.is_empty() {
+        let _ = write!(
+            out,
+            "**Verdict**: level {} is reachable given what is known; {work}.",
+            plan.level
+        );
+    } else {
+        let reachable = match o.reachable {
+            Some(level) => format!("level {level}"),
+            None => "no level".to_string(),
+        };
+        let _ = write!(
+            out,
+            "**Verdict**: level {} is **unreachable** given what is known: {}. \
+             Reachable: {reachable}; {work}.",
+            plan.level,
+            and_list(&o.blocking)
+        );
+    }
+    if !o.pending.is_empty() {
+        let ids: Vec<String> = o.pending.iter().map(|id| format!("`{id}`")).collect();
+        let _ = write!(
+            out,
+            " The published texts leave {} open ({}): the verdict holds only as far as they go.",
+            count(o.pending.len(), "criterion", "criteria"),
+            and_list(&ids)
+        );
+    }
+    out.push_str("\n\n");
+}
+
+/// The documents cited by the work, each once, numbered in order of first use.
+fn sources(plan: &Plan) -> Vec<String> {
+    let mut sources: Vec<String> = Vec::new();
+    for item in plan
+        .schemes
+        .iter()
+        .flat_map(|s| s.work.iter())
+        .flat_map(|s| s.criteria.iter())
+    {
+        if let Some((Some(document), _)) = &item.cited
+            && !sources.contains(document)
+        {
+            sources.push(document.clone());
+        }
+    }
+    sources
+}
+
+fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
     let level = match &plan.level_title {
         Some(t) => format!("level {} ({t})", plan.level),
         None => format!("level {}", plan.level),
@@ -86,6 +166,7 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
             let _ = writeln!(out, "Target: {level}, category {category}.\n");
         }
     }
+    verdict(out, plan);
 
     let _ = writeln!(out, "### Scope\n");
     let from = plan
@@ -192,18 +273,17 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
             n + 1,
             method(step.method),
             step.gates_level,
-            if step.criteria.len() == 1 {
-                "1 criterion".to_string()
-            } else {
-                format!("{} criteria", step.criteria.len())
-            }
+            count(step.criteria.len(), "criterion", "criteria")
         );
         for item in &step.criteria {
-            let citation = item
-                .citation
-                .as_deref()
-                .map(|c| format!(" — {c}"))
-                .unwrap_or_default();
+            let citation = match &item.cited {
+                Some((Some(document), locator)) => {
+                    let n = sources.iter().position(|s| s == document).unwrap_or(0) + 1;
+                    format!(" — [{n}] {locator}")
+                }
+                Some((None, locator)) => format!(" — {locator}"),
+                None => String::new(),
+            };
             let _ = writeln!(
                 out,
                 "- [ ] **{}** {} (level {}){citation}",
@@ -249,12 +329,35 @@ fn scheme_section(out: &mut String, plan: &SchemePlan) {
     }
 
     let _ = writeln!(out, "### Open items\n");
-    if plan.open_items.is_empty() {
-        let _ = writeln!(out, "None.\n");
-    } else {
-        open_items(out, &plan.open_items);
-        out.push('\n');
-    }
+    // A pending criterion in the work is marked there; it is not repeated here.
+    let pending_in_work: Vec<&str> = plan
+        .work
+        .iter()
+        .flat_map(|s| s.criteria.iter())
+        .filter(|c| c.pending.is_some())
+        .map(|c| c.criterion.as_str())
+        .collect();
+    let items: Vec<&OpenItem> = plan
+        .open_items
+        .iter()
+        .filter(|i| !(i.kind == "criterion" && pending_in_work.contains(&i.id.as_str())))
+        .collect();
+    let _ = match (items.is_empty(), pending_in_work.is_empty()) {
+        (true, true) => writeln!(out, "None.\n"),
+        (true, false) => writeln!(out, "None besides the pending criteria in the work.\n"),
+        (false, _) => {
+            open_items(out, &items);
+            writeln!(out)
+        }
+    };
+}
+
+/// Whether a fact serves criteria of more than one scheme: reuse within one
+/// scheme saves nothing, so only these are shared evidence.
+fn across_schemes(e: &Evidence) -> bool {
+    let scheme_of = |served: &String| served.split_once(':').map(|(s, _)| s.to_string());
+    let first = e.serves.first().map(scheme_of);
+    e.serves.iter().any(|s| Some(scheme_of(s)) != first)
 }
 
 /// Renders a plan as Markdown.
@@ -288,18 +391,15 @@ pub fn render_markdown(plan: &Plan) -> String {
             .collect();
         let _ = writeln!(out, "Recognitions held: {}.\n", held.join(", "));
     }
+    let sources = sources(plan);
     for scheme in &plan.schemes {
-        scheme_section(&mut out, scheme);
+        scheme_section(&mut out, scheme, &sources);
     }
     if plan.schemes.len() > 1 {
         let _ = writeln!(out, "## Shared evidence\n");
-        let shared: Vec<_> = plan
-            .evidence
-            .iter()
-            .filter(|e| e.serves.len() > 1)
-            .collect();
+        let shared: Vec<_> = plan.evidence.iter().filter(|e| across_schemes(e)).collect();
         if shared.is_empty() {
-            let _ = writeln!(out, "No fact serves more than one criterion.\n");
+            let _ = writeln!(out, "No fact serves more than one scheme.\n");
         } else {
             let _ = writeln!(out, "| fact | serves |");
             let _ = writeln!(out, "| --- | --- |");
@@ -308,11 +408,43 @@ pub fn render_markdown(plan: &Plan) -> String {
             }
             out.push('\n');
         }
-        let _ = writeln!(
-            out,
-            "Collecting the evidence once for all schemes saves {} evidence item(s).",
-            plan.evidence_saved
-        );
+        if plan.evidence_saved > 0 {
+            let _ = writeln!(
+                out,
+                "Collecting the evidence once for all schemes saves {}.\n",
+                count(plan.evidence_saved, "evidence item", "evidence items")
+            );
+        }
     }
+    if !sources.is_empty() {
+        let _ = writeln!(out, "## Sources\n");
+        for (n, source) in sources.iter().enumerate() {
+            let _ = writeln!(out, "{}. {}", n + 1, cell(source));
+        }
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn evidence(serves: &[&str]) -> Evidence {
+        Evidence {
+            fact: "f".to_string(),
+            description: None,
+            serves: serves.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn only_facts_read_by_several_schemes_are_shared() {
+        assert!(!across_schemes(&evidence(&["a@1:A-1", "a@1:A-5"])));
+        assert!(!across_schemes(&evidence(&["a@1:A-1"])));
+        assert!(across_schemes(&evidence(&[
+            "a@1:A-1", "a@1:A-5", "b@1:B-1"
+        ])));
+    }
 }
