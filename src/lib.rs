@@ -11,6 +11,7 @@
 //! judges one product against a compiled scheme. The `labelc` binary is a thin
 //! layer over these functions.
 
+pub mod analysis;
 pub mod ast;
 pub mod check;
 pub mod cli;
