@@ -145,17 +145,6 @@ impl Target {
     }
 }
 
-/// A product that passes one side and not the other, as eval judged it.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct Witness {
-    /// The product: one JSON line `labelc eval` accepts.
-    pub product: serde_json::Value,
-    /// Whether the left side passes it (eval's judgement).
-    pub left: bool,
-    /// Whether the right side passes it.
-    pub right: bool,
-}
-
 /// The answer to "does every product passing X pass Y?".
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "holds", rename_all = "snake_case")]
@@ -163,9 +152,10 @@ pub enum Implication {
     /// It does: no product passes X and fails Y.
     #[serde(rename = "true")]
     Holds,
-    /// It does not: the witness passes X and not Y.
+    /// It does not: the witness, a product (one JSON line `labelc eval`
+    /// accepts), passes X and not Y, as the evaluator judged it.
     #[serde(rename = "false")]
-    Fails { witness: Witness },
+    Fails { witness: serde_json::Value },
 }
 
 impl Implication {
@@ -173,7 +163,7 @@ impl Implication {
         matches!(self, Implication::Holds)
     }
 
-    pub fn witness(&self) -> Option<&Witness> {
+    pub fn witness(&self) -> Option<&serde_json::Value> {
         match self {
             Implication::Holds => None,
             Implication::Fails { witness } => Some(witness),
@@ -191,7 +181,15 @@ pub struct Relation {
     pub right_implies_left: Implication,
     /// A product passing both, when one exists.
     pub both: Option<serde_json::Value>,
+    /// Whether some product passes the left side (if none, every
+    /// implication from it holds vacuously).
+    pub left_can_pass: bool,
+    /// Whether some product passes the right side.
+    pub right_can_pass: bool,
 }
+
+/// A level's required criteria and `at_least` groups (indices into the scheme's criteria).
+type LevelShape = (Vec<u32>, Vec<(i64, Vec<u32>)>);
 
 /// The decision procedure over one rule set on one assessment date.
 pub struct Analyzer<'r> {
@@ -343,7 +341,7 @@ impl<'r> Analyzer<'r> {
     /// groups count passes, and a level applies only when a criterion it
     /// adds does).
     fn level(&mut self, scheme: usize, position: usize) -> Result<Lit, AnalysisError> {
-        let shape: Vec<(Vec<u32>, Vec<(i64, Vec<u32>)>)> = self
+        let shape: Vec<LevelShape> = self
             .program(scheme)?
             .levels
             .iter()
@@ -383,14 +381,8 @@ impl<'r> Analyzer<'r> {
             return Ok(Implication::Holds);
         }
         let witness = self.witness(&[left, right])?;
-        self.confirm(&witness, left, right, (true, false))
-            .map(|(left, right)| Implication::Fails {
-                witness: Witness {
-                    product: witness,
-                    left,
-                    right,
-                },
-            })
+        self.confirm(&witness, left, right, (true, false))?;
+        Ok(Implication::Fails { witness })
     }
 
     /// A product passing `target`, or `None` when none can.
@@ -420,10 +412,14 @@ impl<'r> Analyzer<'r> {
         } else {
             None
         };
+        let left_can_pass = self.encoder.solve(&[l]);
+        let right_can_pass = self.encoder.solve(&[r]);
         let relationship = match (left_implies_right.holds(), right_implies_left.holds()) {
             (true, true) => Relationship::Equal,
-            (true, false) => Relationship::SubsetOf,
-            (false, true) => Relationship::SupersetOf,
+            // STRM compares requirements: the side whose passing products
+            // all pass the other asks for everything the other does, and more.
+            (true, false) => Relationship::SupersetOf,
+            (false, true) => Relationship::SubsetOf,
             (false, false) if both.is_some() => Relationship::IntersectsWith,
             (false, false) => Relationship::NoRelationship,
         };
@@ -432,6 +428,8 @@ impl<'r> Analyzer<'r> {
             left_implies_right,
             right_implies_left,
             both,
+            left_can_pass,
+            right_can_pass,
         })
     }
 

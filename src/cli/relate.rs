@@ -42,7 +42,7 @@ fn direction(from: &str, to: &str, implication: &Implication) -> String {
         Implication::Holds => format!("  every product passing {from} passes {to}\n"),
         Implication::Fails { witness } => format!(
             "  not every product passing {from} passes {to}; this one does not:\n    {}\n",
-            witness.product
+            witness
         ),
     }
 }
@@ -53,6 +53,16 @@ fn human(left: &str, right: &str, as_of: &str, relation: &Relation) -> String {
         .and_then(|v| v.as_str().map(str::to_string))
         .unwrap_or_default();
     let mut out = format!("{left} {relationship} {right} (as of {as_of})\n");
+    for (name, can) in [
+        (left, relation.left_can_pass),
+        (right, relation.right_can_pass),
+    ] {
+        if !can {
+            out.push_str(&format!(
+                "  no product passes {name} on this date (see `labelc eval --explain`)\n"
+            ));
+        }
+    }
     out.push_str(&direction(left, right, &relation.left_implies_right));
     out.push_str(&direction(right, left, &relation.right_implies_left));
     match &relation.both {
@@ -96,6 +106,8 @@ pub fn run(args: &Args) -> Exit {
                 "left_implies_right": relation.left_implies_right,
                 "right_implies_left": relation.right_implies_left,
                 "both": relation.both,
+                "left_can_pass": relation.left_can_pass,
+                "right_can_pass": relation.right_can_pass,
             });
             format!("{value}\n")
         }
