@@ -441,3 +441,117 @@ proptest! {
         }
     }
 }
+
+const RECOGNITIONS: &str = r#"
+fact x: int
+fact p: bool
+scheme a@1 {
+    title "A"
+    effective 2026-01-01
+    category cam { title "Cameras" }
+    criterion A-5 { title "five" status confirmed condition x >= 5 }
+    criterion A-P { title "open" status pending "not published" }
+    level 1 { title "one" require A-5, A-P }
+}
+scheme b@1 {
+    title "B"
+    effective 2026-01-01
+    category cam { title "Cameras" }
+    criterion B-3 { title "three" status confirmed condition x >= 3 }
+    criterion B-7 { title "seven" status confirmed condition x >= 7 and p }
+    level 1 { title "one" require B-3, B-7 }
+}
+recognition wrong {
+    from b@1 criterion B-3
+    to a@1
+    relationship superset_of
+    credit full
+    status assumed
+    credits A-5
+}
+recognition right {
+    from b@1 criterion B-7
+    to a@1
+    relationship superset_of
+    credit full
+    status assumed
+    credits A-5
+}
+recognition open {
+    from b@1 criterion B-7
+    to a@1
+    relationship superset_of
+    credit full
+    status assumed
+    credits A-P
+}
+"#;
+
+#[test]
+fn recognitions_are_verified_refuted_or_unverifiable() {
+    let rules = compile(RECOGNITIONS);
+    let checked = labelc::analysis::verify_all(&rules, AS_OF);
+    let class = |id: &str| {
+        checked
+            .iter()
+            .find(|c| c.id == id)
+            .map(|c| c.verification.clone())
+            .unwrap()
+    };
+    assert_eq!(class("right"), labelc::analysis::Verification::Verified);
+    let labelc::analysis::Verification::Refuted { witness, reason } = class("wrong") else {
+        panic!("`wrong` is not refuted");
+    };
+    assert!(reason.contains("b@1#B-3 and not a@1#A-5"), "{reason}");
+    // The witness passes B-3 and fails A-5 under eval.
+    let witness = witness.unwrap();
+    let judge = |scheme: usize, id: &str| {
+        let program = Program::new(&rules, scheme, AS_OF).unwrap();
+        let outcome = program
+            .evaluate_json_with(&witness.to_string(), true)
+            .unwrap();
+        outcome
+            .criteria
+            .unwrap()
+            .iter()
+            .find(|c| c.id == id)
+            .unwrap()
+            .outcome
+    };
+    assert_eq!(judge(1, "B-3"), Verdict::Pass, "{witness}");
+    assert_eq!(judge(0, "A-5"), Verdict::Fail, "{witness}");
+    let labelc::analysis::Verification::Unverifiable { reason } = class("open") else {
+        panic!("`open` is not unverifiable");
+    };
+    assert!(reason.contains("pending"), "{reason}");
+    // `check` warns for the refuted one only, and counts all three.
+    let (_, outcome) = labelc::check_text("r.policy", RECOGNITIONS);
+    let codes: Vec<&str> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["labelc::analysis::recognition_refuted"]);
+    let counts = outcome.summary.recognitions_checked.unwrap();
+    assert_eq!(
+        (counts.verified, counts.refuted, counts.unverifiable),
+        (1, 1, 1)
+    );
+}
+
+#[test]
+fn check_counts_every_recognition_of_the_policies() {
+    let out = common::labelc(&["check", "--format", "json", "policies/"]);
+    assert!(out.status.success(), "{}", common::text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let summary = &report["summary"];
+    let counts = &summary["recognitions_checked"];
+    let total: u64 = ["verified", "refuted", "unverifiable"]
+        .iter()
+        .map(|k| counts[k].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, summary["recognitions"].as_u64().unwrap());
+    assert!(counts["verified"].as_u64().unwrap() > 0, "{counts}");
+    let human = common::labelc(&["check", "policies/"]);
+    assert!(common::text(&human.stdout).contains("recognitions checked against the conditions:"));
+}

@@ -12,6 +12,9 @@
 //! docs/analysis.md.
 
 mod encode;
+mod recognitions;
+
+pub use recognitions::{Checked, Verification, verify, verify_all, word};
 
 use std::collections::BTreeMap;
 
@@ -61,6 +64,8 @@ pub enum Target {
     Criterion { scheme: usize, index: usize },
     /// `rules.schemes[scheme].levels[position]`.
     Level { scheme: usize, position: usize },
+    /// Every one of the targets (a recognition's credited criteria).
+    All(Vec<Target>),
 }
 
 impl Target {
@@ -119,14 +124,30 @@ impl Target {
         }
     }
 
+    /// The single targets this one stands for.
+    fn parts(&self) -> Vec<&Target> {
+        match self {
+            Target::All(targets) => targets.iter().flat_map(Target::parts).collect(),
+            single => vec![single],
+        }
+    }
+
     fn scheme(&self) -> usize {
         match self {
             Target::Criterion { scheme, .. } | Target::Level { scheme, .. } => *scheme,
+            Target::All(targets) => targets.first().map_or(usize::MAX, Target::scheme),
         }
     }
 
     /// The target in the notation [`Target::parse`] reads, version pinned.
     pub fn name(&self, rules: &RuleSet) -> String {
+        if let Target::All(targets) = self {
+            return targets
+                .iter()
+                .map(|t| t.name(rules))
+                .collect::<Vec<_>>()
+                .join(" and ");
+        }
         let Some(s) = rules.schemes.get(self.scheme()) else {
             return String::new();
         };
@@ -141,6 +162,11 @@ impl Target {
                 s.key(),
                 s.levels.get(*position).map_or(0, |l| l.rank)
             ),
+            Target::All(targets) => targets
+                .iter()
+                .map(|t| t.name(rules))
+                .collect::<Vec<_>>()
+                .join(" and "),
         }
     }
 }
@@ -202,6 +228,8 @@ pub struct Analyzer<'r> {
     categories: BTreeMap<String, Vec<(String, Lit)>>,
     /// The encoded "passes" literal of each target.
     passes: BTreeMap<(usize, bool, usize), Lit>,
+    /// What every question assumes (see [`Analyzer::assume_applicable`]).
+    assumed: Vec<Lit>,
 }
 
 impl<'r> Analyzer<'r> {
@@ -213,7 +241,28 @@ impl<'r> Analyzer<'r> {
             programs: BTreeMap::new(),
             categories: BTreeMap::new(),
             passes: BTreeMap::new(),
+            assumed: Vec::new(),
         }
+    }
+
+    /// Asks every later question only about products to which each
+    /// criterion of `target` applies (its category covered, in force on the
+    /// date): how recognitions are verified, since a recognition credits
+    /// only criteria that apply. Levels are left as they are.
+    pub fn assume_applicable(&mut self, target: &Target) -> Result<(), AnalysisError> {
+        for t in target.parts() {
+            if let Target::Criterion { scheme, index } = t {
+                let (applies, _) = self.criterion_lits(*scheme, *index)?;
+                self.assumed.push(applies);
+            }
+        }
+        Ok(())
+    }
+
+    fn solve(&mut self, lits: &[Lit]) -> bool {
+        let mut all = self.assumed.clone();
+        all.extend_from_slice(lits);
+        self.encoder.solve(&all)
     }
 
     pub fn rules(&self) -> &'r RuleSet {
@@ -321,6 +370,13 @@ impl<'r> Analyzer<'r> {
         let key = match target {
             Target::Criterion { scheme, index } => (*scheme, false, *index),
             Target::Level { scheme, position } => (*scheme, true, *position),
+            Target::All(targets) => {
+                let mut lits = Vec::new();
+                for t in targets {
+                    lits.push(self.passes(t)?);
+                }
+                return Ok(self.encoder.and(&lits));
+            }
         };
         if let Some(l) = self.passes.get(&key) {
             return Ok(*l);
@@ -331,6 +387,7 @@ impl<'r> Analyzer<'r> {
                 self.encoder.and(&[applies, truth])
             }
             Target::Level { scheme, position } => self.level(*scheme, *position)?,
+            Target::All(_) => self.encoder.top,
         };
         self.passes.insert(key, lit);
         Ok(lit)
@@ -377,7 +434,7 @@ impl<'r> Analyzer<'r> {
     pub fn implies(&mut self, left: &Target, right: &Target) -> Result<Implication, AnalysisError> {
         let l = self.passes(left)?;
         let r = self.passes(right)?;
-        if !self.encoder.solve(&[l, !r]) {
+        if !self.solve(&[l, !r]) {
             return Ok(Implication::Holds);
         }
         let witness = self.witness(&[left, right])?;
@@ -391,7 +448,7 @@ impl<'r> Analyzer<'r> {
         target: &Target,
     ) -> Result<Option<serde_json::Value>, AnalysisError> {
         let l = self.passes(target)?;
-        if !self.encoder.solve(&[l]) {
+        if !self.solve(&[l]) {
             return Ok(None);
         }
         let witness = self.witness(&[target])?;
@@ -405,15 +462,15 @@ impl<'r> Analyzer<'r> {
         let right_implies_left = self.implies(right, left)?;
         let l = self.passes(left)?;
         let r = self.passes(right)?;
-        let both = if self.encoder.solve(&[l, r]) {
+        let both = if self.solve(&[l, r]) {
             let witness = self.witness(&[left, right])?;
             self.confirm(&witness, left, right, (true, true))?;
             Some(witness)
         } else {
             None
         };
-        let left_can_pass = self.encoder.solve(&[l]);
-        let right_can_pass = self.encoder.solve(&[r]);
+        let left_can_pass = self.solve(&[l]);
+        let right_can_pass = self.solve(&[r]);
         let relationship = match (left_implies_right.holds(), right_implies_left.holds()) {
             (true, true) => Relationship::Equal,
             // STRM compares requirements: the side whose passing products
@@ -438,7 +495,7 @@ impl<'r> Analyzer<'r> {
     fn witness(&mut self, targets: &[&Target]) -> Result<serde_json::Value, AnalysisError> {
         let mut category = serde_json::Map::new();
         let mut slots = Vec::new();
-        for t in targets {
+        for t in targets.iter().flat_map(|t| t.parts()) {
             let scheme = self
                 .rules
                 .schemes
@@ -454,6 +511,7 @@ impl<'r> Analyzer<'r> {
             }
             let criteria: Vec<usize> = match t {
                 Target::Criterion { index, .. } => vec![*index],
+                Target::All(_) => Vec::new(),
                 Target::Level { position, .. } => scheme
                     .levels
                     .iter()
@@ -496,6 +554,14 @@ impl<'r> Analyzer<'r> {
         product: &serde_json::Value,
         target: &Target,
     ) -> Result<bool, AnalysisError> {
+        if let Target::All(targets) = target {
+            for t in targets {
+                if !self.judge(product, t)? {
+                    return Ok(false);
+                }
+            }
+            return Ok(true);
+        }
         let rules = self.rules;
         let program = self.program(target.scheme())?;
         let text = product.to_string();
@@ -522,6 +588,7 @@ impl<'r> Analyzer<'r> {
                     .map_or(i64::MAX, |l| l.rank);
                 outcome.level.is_some_and(|l| l >= rank)
             }
+            Target::All(_) => false,
         })
     }
 
