@@ -281,7 +281,7 @@ fn relate_prints_the_relationship_and_witnesses() {
     ]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(json["relationship"], "intersects_with");
-    assert_eq!(json["left_implies_right"]["holds"], "false");
+    assert_eq!(json["left_implies_right"]["holds"], false);
     // The witness is a product eval accepts, and eval agrees with it.
     let witness = json["left_implies_right"]["witness"].to_string();
     let eval = common::labelc_with_input(

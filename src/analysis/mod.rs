@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 
 use batsat::Lit;
 use jiff::civil::Date;
-use serde::Serialize;
 
 use crate::eval::{Program, Verdict};
 use crate::rules::{Held, Holding, Relationship, RuleSet};
@@ -172,15 +171,12 @@ impl Target {
 }
 
 /// The answer to "does every product passing X pass Y?".
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(tag = "holds", rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Implication {
     /// It does: no product passes X and fails Y.
-    #[serde(rename = "true")]
     Holds,
     /// It does not: the witness, a product (one JSON line `labelc eval`
     /// accepts), passes X and not Y, as the evaluator judged it.
-    #[serde(rename = "false")]
     Fails { witness: serde_json::Value },
 }
 
@@ -198,7 +194,7 @@ impl Implication {
 }
 
 /// The relationship that holds between two targets.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Relation {
     pub relationship: Relationship,
     /// Every product passing the left side passes the right side.

@@ -4,9 +4,12 @@
 
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use super::eval::load_rules;
 use super::{Exit, Format, assessment_date, input_error, print_out};
 use crate::analysis::{AnalysisError, Analyzer, Implication, Relation, Target};
+use crate::rules::Relationship;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -25,6 +28,56 @@ pub struct Args {
     pub as_of: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+/// The value of `format` in `labelc relate --format json`.
+pub const FORMAT: &str = "labelc.relate/v1";
+
+/// `labelc relate --format json`.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct RelateReport {
+    /// Always `labelc.relate/v1`.
+    pub format: &'static str,
+    /// The assessment date.
+    pub as_of: String,
+    /// The left side, version pinned: `SCHEME@VERSION#ID` or `SCHEME@VERSION:N`.
+    pub left: String,
+    pub right: String,
+    /// The relationship that holds, named as recognitions name it.
+    pub relationship: Relationship,
+    /// Whether every product passing the left side passes the right side.
+    pub left_implies_right: Direction,
+    /// Whether every product passing the right side passes the left side.
+    pub right_implies_left: Direction,
+    /// A product passing both sides; `null` when none does.
+    pub both: Option<serde_json::Value>,
+    /// Whether some product passes the left side on the date.
+    pub left_can_pass: bool,
+    pub right_can_pass: bool,
+}
+
+/// One direction of the question.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct Direction {
+    pub holds: bool,
+    /// When it does not hold: a product (one `labelc eval` input line)
+    /// passing the one side and not the other, as eval judged it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub witness: Option<serde_json::Value>,
+}
+
+impl Direction {
+    fn of(implication: &Implication) -> Direction {
+        Direction {
+            holds: implication.holds(),
+            witness: implication.witness().cloned(),
+        }
+    }
+}
+
+/// The JSON Schema of [`RelateReport`], as `labelc schema relate` prints it.
+pub fn json_schema() -> serde_json::Value {
+    super::schema::generate::<RelateReport>()
 }
 
 fn failed(e: &AnalysisError) -> Exit {
@@ -97,19 +150,22 @@ pub fn run(args: &Args) -> Exit {
     let text = match args.format {
         Format::Human => human(&left_name, &right_name, &as_of.to_string(), &relation),
         Format::Json => {
-            let value = serde_json::json!({
-                "format": "labelc.relate/v1",
-                "as_of": as_of.to_string(),
-                "left": left_name,
-                "right": right_name,
-                "relationship": relation.relationship,
-                "left_implies_right": relation.left_implies_right,
-                "right_implies_left": relation.right_implies_left,
-                "both": relation.both,
-                "left_can_pass": relation.left_can_pass,
-                "right_can_pass": relation.right_can_pass,
-            });
-            format!("{value}\n")
+            let report = RelateReport {
+                format: FORMAT,
+                as_of: as_of.to_string(),
+                left: left_name,
+                right: right_name,
+                relationship: relation.relationship,
+                left_implies_right: Direction::of(&relation.left_implies_right),
+                right_implies_left: Direction::of(&relation.right_implies_left),
+                both: relation.both.clone(),
+                left_can_pass: relation.left_can_pass,
+                right_can_pass: relation.right_can_pass,
+            };
+            match serde_json::to_string(&report) {
+                Ok(json) => json + "\n",
+                Err(e) => return input_error(&format!("cannot write JSON: {e}")),
+            }
         }
     };
     match print_out(&text) {
