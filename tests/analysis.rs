@@ -555,3 +555,71 @@ fn check_counts_every_recognition_of_the_policies() {
     let human = common::labelc(&["check", "policies/"]);
     assert!(common::text(&human.stdout).contains("recognitions checked against the conditions:"));
 }
+
+/// `diff` decides by meaning what the syntactic rules call `mixed`.
+fn diff_class(old: &str, new: &str) -> (String, String) {
+    let rules = compile(&format!(
+        "{FACTS}
+scheme t@1 {{
+    title \"T\"
+    category cam {{ title \"Cameras\" }}
+    criterion C {{ title \"c\" status confirmed condition {old} }}
+    level 1 {{ title \"one\" require C }}
+}}
+scheme t@2 {{
+    title \"T\"
+    category cam {{ title \"Cameras\" }}
+    criterion C {{ title \"c\" status confirmed condition {new} }}
+    level 1 {{ title \"one\" require C }}
+}}
+"
+    ));
+    let diff = labelc::diff::diff_versions(&rules, &rules.schemes[0], &rules.schemes[1]);
+    let change = diff
+        .changes
+        .iter()
+        .find(|c| c.kind == "criterion.condition")
+        .expect("a condition change");
+    (change.class.word().to_string(), change.reason.clone())
+}
+
+#[test]
+fn diff_classifies_condition_changes_by_meaning() {
+    for (old, new, class) in [
+        ("x > 5", "x >= 6", "neutral"),
+        ("not (a or b)", "not a and not b", "neutral"),
+        ("a and x > 3", "x > 3 and a", "neutral"),
+        ("x > 5", "x >= 7 and a", "tightening"),
+        ("x > 5 and a", "x >= 3", "loosening"),
+        ("e == red", "e != blue and e != green", "neutral"),
+        ("x > 5", "a", "mixed"),
+    ] {
+        let (got, reason) = diff_class(old, new);
+        assert_eq!(got, class, "`{old}` → `{new}`: {reason}");
+    }
+    // A decided direction shows a product that passes one side only.
+    // A decided direction shows a product that passes one side only: the
+    // old criterion passes it under eval, the new one does not.
+    let (_, reason) = diff_class("x > 5", "x >= 7 and a");
+    let witness = reason
+        .split("facts that pass only the old condition: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no witness in {reason}"));
+    let facts: serde_json::Value = serde_json::from_str(witness).unwrap();
+    let product = serde_json::json!({"id": "w", "category": "cam", "facts": facts});
+    let policy = |c: &str| two(c, "a");
+    assert_eq!(
+        verdict(&policy("x > 5"), &product, "L"),
+        Verdict::Pass,
+        "{product}"
+    );
+    assert_ne!(
+        verdict(&policy("x >= 7 and a"), &product, "L"),
+        Verdict::Pass,
+        "{product}"
+    );
+    // Syntactic rules that are exact stay as they were.
+    let (got, reason) = diff_class("x >= 3", "x >= 5");
+    assert_eq!(got, "tightening");
+    assert!(reason.starts_with("threshold on `x` moved"), "{reason}");
+}

@@ -11,9 +11,11 @@
 //! Witnesses hold nothing, so no recognition credits them. See
 //! docs/analysis.md.
 
+mod compare;
 mod encode;
 mod recognitions;
 
+pub use compare::{Directions, compare};
 pub use recognitions::{Checked, Verification, verify, verify_all, word};
 
 use std::collections::BTreeMap;
