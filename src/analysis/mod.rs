@@ -257,6 +257,11 @@ impl<'r> Analyzer<'r> {
         Ok(())
     }
 
+    /// Drops what [`Analyzer::assume_applicable`] assumed.
+    pub fn clear_assumptions(&mut self) {
+        self.assumed.clear();
+    }
+
     fn solve(&mut self, lits: &[Lit]) -> bool {
         let mut all = self.assumed.clone();
         all.extend_from_slice(lits);

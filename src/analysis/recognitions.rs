@@ -1,6 +1,8 @@
 //! Recognitions verified: the relationship each one claims between what is
 //! held (`from`) and what it credits, checked against the conditions.
 
+use std::collections::BTreeMap;
+
 use jiff::civil::Date;
 use serde::Serialize;
 
@@ -133,8 +135,22 @@ fn open_criterion(scheme: &Scheme, id: &str) -> Option<String> {
 
 /// Checks one recognition on its date.
 pub fn verify(rules: &RuleSet, r: &Recognition, today: Date) -> Checked {
+    verify_with(rules, r, today, &mut BTreeMap::new())
+}
+
+/// [`verify`], sharing one [`Analyzer`] per date among recognitions.
+fn verify_with<'r>(
+    rules: &'r RuleSet,
+    r: &Recognition,
+    today: Date,
+    analyzers: &mut BTreeMap<Date, Analyzer<'r>>,
+) -> Checked {
     let as_of = in_force(rules, r, date_for(rules, r, today));
-    let (actual, verification) = decide(rules, r, as_of);
+    let analyzer = analyzers
+        .entry(as_of)
+        .or_insert_with(|| Analyzer::new(rules, as_of));
+    analyzer.clear_assumptions();
+    let (actual, verification) = decide(rules, r, as_of, analyzer);
     Checked {
         id: r.id.clone(),
         as_of: as_of.to_string(),
@@ -143,7 +159,12 @@ pub fn verify(rules: &RuleSet, r: &Recognition, today: Date) -> Checked {
     }
 }
 
-fn decide(rules: &RuleSet, r: &Recognition, as_of: Date) -> (Option<Relationship>, Verification) {
+fn decide(
+    rules: &RuleSet,
+    r: &Recognition,
+    as_of: Date,
+    analyzer: &mut Analyzer<'_>,
+) -> (Option<Relationship>, Verification) {
     let from_name = scheme_name(&r.from.scheme, r.from.version.as_deref());
     let to_name = scheme_name(&r.to.scheme, r.to.version.as_deref());
     let (from_index, to_index) = match (
@@ -219,7 +240,6 @@ fn decide(rules: &RuleSet, r: &Recognition, as_of: Date) -> (Option<Relationship
             })
             .collect(),
     );
-    let mut analyzer = Analyzer::new(rules, as_of);
     for side in [&held, &credited] {
         if let Err(e) = analyzer.assume_applicable(side) {
             return (None, unverifiable(e.to_string()));
@@ -273,9 +293,10 @@ fn decide(rules: &RuleSet, r: &Recognition, as_of: Date) -> (Option<Relationship
 
 /// Checks every recognition of `rules`.
 pub fn verify_all(rules: &RuleSet, today: Date) -> Vec<Checked> {
+    let mut analyzers = BTreeMap::new();
     rules
         .recognitions
         .iter()
-        .map(|r| verify(rules, r, today))
+        .map(|r| verify_with(rules, r, today, &mut analyzers))
         .collect()
 }
