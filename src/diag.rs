@@ -131,6 +131,8 @@ codes! {
     UnusedFact = "labelc::check::unused_fact", Warning;
     /// A level that requires nothing
     EmptyLevel = "labelc::check::empty_level", Warning;
+    /// A recognition whose claimed relationship the conditions refute, shown by a witness product
+    RecognitionRefuted = "labelc::analysis::recognition_refuted", Warning;
     /// An invariant of labelc itself broke; please report it with the input
     Internal = "labelc::internal", Error;
 }

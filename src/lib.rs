@@ -11,6 +11,7 @@
 //! judges one product against a compiled scheme. The `labelc` binary is a thin
 //! layer over these functions.
 
+pub mod analysis;
 pub mod ast;
 pub mod check;
 pub mod cli;
@@ -102,7 +103,18 @@ fn analyze<T>(
         .collect();
     let model = resolve::resolve(&files, &mut diagnostics);
     check::check(&model, &mut diagnostics);
-    let summary = check::summarize(&model, sources);
+    let mut summary = check::summarize(&model, sources);
+    if !diagnostics.has_errors() {
+        let today = jiff::tz::TimeZone::UTC
+            .to_datetime(jiff::Timestamp::now())
+            .date();
+        summary.recognitions_checked = Some(check::verify_recognitions(
+            &model,
+            sources,
+            today,
+            &mut diagnostics,
+        ));
+    }
     let lowered = (!diagnostics.has_errors()).then(|| lower(&model, sources));
     let outcome = CheckOutcome {
         diagnostics: diagnostics.into_sorted(),

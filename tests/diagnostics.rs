@@ -91,7 +91,7 @@ fn every_code_has_a_fixture_that_reports_it() {
 
 #[test]
 fn every_fixture_is_named_after_a_code() {
-    for stage in ["syntax", "resolve", "check"] {
+    for stage in ["syntax", "resolve", "check", "analysis"] {
         for entry in std::fs::read_dir(fixtures().join(stage)).unwrap() {
             let path = entry.unwrap().path();
             let kind = path.file_stem().unwrap().to_str().unwrap();
@@ -155,26 +155,29 @@ fn ok_fixtures_report_nothing() {
 
 #[test]
 fn rendered_diagnostics() {
-    insta::glob!("fixtures/{syntax,resolve,check}/*.policy", |path| {
-        let (sources, outcome) = check_fixture(path);
-        assert!(
-            !outcome.diagnostics.is_empty(),
-            "{}: nothing reported",
-            path.display()
-        );
-        let source = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
-        let rendered = render_human(&outcome.diagnostics, &sources, false, 100);
-        let codes: Vec<&str> = outcome
-            .diagnostics
-            .iter()
-            .map(|d| d.code.as_str())
-            .collect();
-        insta::assert_snapshot!(format!(
-            "{source}\n----- {} error(s), {} warning(s): {codes:?}\n{rendered}",
-            outcome.error_count(),
-            outcome.warning_count()
-        ));
-    });
+    insta::glob!(
+        "fixtures/{syntax,resolve,check,analysis}/*.policy",
+        |path| {
+            let (sources, outcome) = check_fixture(path);
+            assert!(
+                !outcome.diagnostics.is_empty(),
+                "{}: nothing reported",
+                path.display()
+            );
+            let source = String::from_utf8_lossy(&std::fs::read(path).unwrap()).into_owned();
+            let rendered = render_human(&outcome.diagnostics, &sources, false, 100);
+            let codes: Vec<&str> = outcome
+                .diagnostics
+                .iter()
+                .map(|d| d.code.as_str())
+                .collect();
+            insta::assert_snapshot!(format!(
+                "{source}\n----- {} error(s), {} warning(s): {codes:?}\n{rendered}",
+                outcome.error_count(),
+                outcome.warning_count()
+            ));
+        }
+    );
 }
 
 #[test]

@@ -292,7 +292,7 @@ fn policy_directories_skip_fifos_links_twice_and_dot_files() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("pipe.policy`: a FIFO"), "{stderr}");
     assert!(
-        stderr.contains("1 file(s) would be reformatted, 0 already formatted"),
+        stderr.contains("1 file would be reformatted, 0 already formatted"),
         "{stderr}"
     );
 }

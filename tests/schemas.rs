@@ -17,13 +17,14 @@ mod common;
 
 use common::{labelc, labelc_with_input, root, text};
 
-const KINDS: [(&str, &str); 6] = [
+const KINDS: [(&str, &str); 7] = [
     ("rules", "labelc.rules/v1"),
     ("plan", "labelc.plan/v1"),
     ("eval", "labelc.eval/v1"),
     ("diff", "labelc.diff/v1"),
     ("test", "labelc.test/v1"),
     ("check", "labelc.check/v1"),
+    ("relate", "labelc.relate/v1"),
 ];
 
 fn committed(kind: &str) -> serde_json::Value {
@@ -390,4 +391,34 @@ fn the_rule_set_format_is_pinned() {
     let rules: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
     assert_format_pinned(&validator("rules"), &rules, "rules");
+}
+
+/// `relate` reports validate: a relation with witnesses both ways, and one
+/// with none.
+#[test]
+fn relate_reports_validate() {
+    let validator = validator("relate");
+    for (left, right) in [
+        ("etsi_en_303_645#5.1", "ccl#CCL-1.1"),
+        ("ccl#CCL-1.1", "ccl#CCL-1.1"),
+        ("ccl#CCL-1.2", "ccl:1"),
+    ] {
+        let out = labelc(&[
+            "relate",
+            "policies/",
+            "--left",
+            left,
+            "--right",
+            right,
+            "--as-of",
+            "2026-07-01",
+            "--format",
+            "json",
+        ]);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_format_pinned(&validator, &report, "relate");
+    }
+    let broken = serde_json::json!({"format": "labelc.relate/v1", "relationship": "equal"});
+    assert!(!errors(&validator, &broken).is_empty());
 }

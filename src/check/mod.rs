@@ -2,6 +2,7 @@
 //! required fields, recognitions, and the warnings for unused definitions.
 //! Also the summary `labelc check` prints.
 
+mod analysis;
 mod levels;
 mod summary;
 pub mod types;
@@ -13,6 +14,7 @@ use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::resolve::{Model, ResolvedRecognition, SchemeIndex, facts_read};
 use crate::span::Span;
 
+pub use analysis::{RecognitionCounts, verify_recognitions};
 pub use levels::{Requirements, requirements};
 pub use summary::{BasisCount, Pending, SchemeSummary, Summary, summarize};
 

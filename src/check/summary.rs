@@ -14,6 +14,10 @@ pub struct Summary {
     pub schemes: Vec<SchemeSummary>,
     pub facts: usize,
     pub recognitions: usize,
+    /// Recognitions whose claimed relationship the conditions verify,
+    /// refute, or leave undecided (absent when the policies have errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recognitions_checked: Option<super::RecognitionCounts>,
     /// `test` items (run by `labelc test`).
     pub tests: usize,
     /// Rules of every scheme and recognition, by what they rest on.
@@ -186,6 +190,7 @@ pub fn summarize(model: &Model<'_>, sources: &SourceMap) -> Summary {
         schemes,
         facts: model.facts.len(),
         recognitions: model.recognitions.len(),
+        recognitions_checked: None,
         tests: model.tests.len(),
         basis: total,
         pending,

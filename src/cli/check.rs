@@ -204,6 +204,15 @@ pub fn human_summary(outcome: &CheckOutcome, files: usize) -> String {
             );
         }
     }
+    if let Some(c) = &s.recognitions_checked
+        && s.recognitions > 0
+    {
+        let _ = writeln!(
+            out,
+            "recognitions checked against the conditions: {} verified, {} refuted, {} unverifiable",
+            c.verified, c.refuted, c.unverifiable
+        );
+    }
     if !s.pending.is_empty() {
         let _ = writeln!(out, "pending ({}):", s.pending.len());
         for p in &s.pending {

@@ -14,6 +14,7 @@ pub mod diff;
 pub mod eval;
 pub mod fmt;
 pub mod plan;
+pub mod relate;
 pub mod schema;
 pub mod test;
 
@@ -96,6 +97,11 @@ pub enum Command {
     /// changes level. Exit 1 when `--fail-on` matches.
     #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
+    /// Decide the relationship (equal, subset_of, superset_of, intersects_with,
+    /// no_relationship) between two criteria or levels, with a witness
+    /// product for each direction that fails.
+    #[command(after_help = EXIT_CODES)]
+    Relate(relate::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
     Fmt(fmt::Args),
@@ -112,6 +118,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Relate(args) => relate::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
     }

@@ -1,4 +1,4 @@
-//! `labelc schema [rules|plan|eval|diff|test|check]`: the JSON Schema of the
+//! `labelc schema [rules|plan|eval|diff|test|check|relate]`: the JSON Schema of the
 //! compiled rule set or of a command's `--format json` output.
 //!
 //! Every schema is generated from the Rust types that write the JSON, and
@@ -23,6 +23,8 @@ pub enum Kind {
     Test,
     /// Diagnostics and summary (`labelc check --format json`).
     Check,
+    /// A relationship decided (`labelc relate --format json`).
+    Relate,
 }
 
 #[derive(Debug, clap::Args)]
@@ -44,6 +46,7 @@ pub fn schema(kind: Kind) -> serde_json::Value {
         Kind::Diff => (crate::diff::json_schema(), crate::diff::FORMAT),
         Kind::Test => (crate::suite::json_schema(), crate::suite::FORMAT),
         Kind::Check => (super::check::json_schema(), super::check::FORMAT),
+        Kind::Relate => (super::relate::json_schema(), super::relate::FORMAT),
     };
     identify(&mut schema, format);
     schema

@@ -1,12 +1,14 @@
 //! The direction of a condition change: decided for a threshold moved on
 //! the same fact and operator, a conjunct or disjunct added or removed, a
 //! set of allowed values grown or shrunk, a `within` window widened or
-//! narrowed; `mixed` for anything else.
+//! narrowed; `mixed` for anything else. With the facts of both rule sets
+//! ([`compare_conditions_in`]), what those rules leave `mixed` is decided
+//! by meaning (the decision procedure in [`crate::analysis`]).
 
 use std::collections::BTreeSet;
 
 use super::Class;
-use crate::rules::{Comparison, Condition, Literal};
+use crate::rules::{Comparison, Condition, Fact, Literal};
 
 /// The condition as data without its source text, for structural equality.
 fn shape(c: &Condition) -> serde_json::Value {
@@ -50,6 +52,63 @@ pub fn compare_conditions(old: &Condition, new: &Condition) -> Option<(Class, St
         return None;
     }
     Some(direction(old, new, 0))
+}
+
+/// [`compare_conditions`], then, for a change it calls `mixed`, the
+/// decision procedure over `facts` (old, new): `tightening` when the new
+/// condition implies the old, `loosening` the other way, `neutral` both
+/// ways, `mixed` neither, with a witness product for each direction that
+/// fails. A change the procedure cannot read (a fact whose type changed)
+/// stays as the syntactic rules left it.
+pub fn compare_conditions_in(
+    old: &Condition,
+    new: &Condition,
+    facts: Option<(&[Fact], &[Fact])>,
+) -> Option<(Class, String)> {
+    let (class, reason) = compare_conditions(old, new)?;
+    let Some((old_facts, new_facts)) = facts.filter(|_| class == Class::Mixed) else {
+        return Some((class, reason));
+    };
+    // A condition over `within` or `assessment` is judged on the day diff runs.
+    let today = jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date();
+    let Ok(d) = crate::analysis::compare(old, old_facts, new, new_facts, today) else {
+        return Some((class, reason));
+    };
+    let change = format!("`{}` → `{}`", old.text(), new.text());
+    let passes_only = |which: &str, w: Option<&serde_json::Value>| {
+        w.map(|w| {
+            format!(
+                "; facts that pass only the {which} condition: {}",
+                w.get("facts").unwrap_or(w)
+            )
+        })
+        .unwrap_or_default()
+    };
+    let lost = passes_only("old", d.old_implies_new.witness());
+    let gained = passes_only("new", d.new_implies_old.witness());
+    Some(
+        match (d.old_implies_new.holds(), d.new_implies_old.holds()) {
+            (true, true) => (Class::Neutral, format!("equivalent by meaning: {change}")),
+            (false, true) => (
+                Class::Tightening,
+                format!(
+                    "stricter by meaning (every product passing the new condition passes the old): {change}{lost}"
+                ),
+            ),
+            (true, false) => (
+                Class::Loosening,
+                format!(
+                    "looser by meaning (every product passing the old condition passes the new): {change}{gained}"
+                ),
+            ),
+            (false, false) => (
+                Class::Mixed,
+                format!("{reason}; by meaning neither implies the other{lost}{gained}"),
+            ),
+        },
+    )
 }
 
 fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) {

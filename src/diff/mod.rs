@@ -20,7 +20,7 @@ use crate::rules::{
     Status,
 };
 
-pub use condition::compare_conditions;
+pub use condition::{compare_conditions, compare_conditions_in};
 
 /// The value of [`Diff::format`].
 pub const FORMAT: &str = "labelc.diff/v1";
@@ -160,6 +160,8 @@ impl Diff {
 struct Sink<'a> {
     scheme: &'a str,
     changes: Vec<Change>,
+    /// The old and new rule sets' facts, which a condition change is decided over.
+    facts: Option<(&'a [crate::rules::Fact], &'a [crate::rules::Fact])>,
 }
 
 impl Sink<'_> {
@@ -288,6 +290,7 @@ pub fn diff_rule_sets(old: &RuleSet, new: &RuleSet) -> Diff {
     let mut sink = Sink {
         scheme: "facts",
         changes: Vec::new(),
+        facts: None,
     };
     diff_facts(old, new, &mut sink);
     changes.extend(sink.changes);
@@ -322,14 +325,16 @@ pub fn compare_scheme_versions(
     new: &RuleSet,
     b: &Scheme,
 ) -> Vec<Change> {
+    let facts = (old.facts.as_slice(), new.facts.as_slice());
     let mut sink = Sink {
         scheme: &a.id,
         changes: Vec::new(),
+        facts: Some(facts),
     };
     diff_schemes(a, b, &mut sink);
     let (ra, rb) = (crediting(old, a), crediting(new, b));
     let mut changes = sink.changes;
-    changes.extend(diff_recognitions(&ra, &rb, a, b));
+    changes.extend(diff_recognitions(&ra, &rb, a, b, facts));
     changes
 }
 
@@ -809,7 +814,7 @@ fn diff_criterion(x: &Criterion, y: &Criterion, sink: &mut Sink<'_>) {
     }
     match (&x.condition, &y.condition) {
         (Some(a), Some(b)) => {
-            if let Some((class, reason)) = compare_conditions(a, b) {
+            if let Some((class, reason)) = compare_conditions_in(a, b, sink.facts) {
                 let c = sink.push("criterion.condition", id, class, reason);
                 sink.old(c, Some(serde_json::Value::String(a.text().to_string())));
                 sink.new_value(c, Some(serde_json::Value::String(b.text().to_string())));
@@ -1078,12 +1083,14 @@ fn diff_recognitions(
     b: &BTreeMap<&str, &Recognition>,
     sa: &Scheme,
     sb: &Scheme,
+    facts: (&[crate::rules::Fact], &[crate::rules::Fact]),
 ) -> Vec<Change> {
     let mut out = Vec::new();
     for (key, x) in a {
         let mut sink = Sink {
             scheme: &x.to.scheme,
             changes: Vec::new(),
+            facts: Some(facts),
         };
         let Some(y) = b.get(key) else {
             let class = if credits(x.status) && x.credit != Credit::None {
@@ -1231,7 +1238,7 @@ fn diff_recognitions(
         }
         match (&x.condition, &y.condition) {
             (Some(p), Some(q)) => {
-                if let Some((class, reason)) = compare_conditions(p, q) {
+                if let Some((class, reason)) = compare_conditions_in(p, q, sink.facts) {
                     // A stricter condition for a credit is a tightening of the scheme.
                     sink.push(
                         "recognition.condition",
