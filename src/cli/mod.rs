@@ -12,6 +12,7 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod fmt;
 pub mod plan;
 pub mod schema;
@@ -96,6 +97,9 @@ pub enum Command {
     /// changes level. Exit 1 when `--fail-on` matches.
     #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
+    /// Export the rules for another tool: `export sql` writes a query that
+    /// judges a table of products in DuckDB or Spark SQL as `eval` does.
+    Export(export::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
     Fmt(fmt::Args),
@@ -112,6 +116,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Eval(args) => eval::run(&args),
         Command::Plan(args) => plan::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
     }
