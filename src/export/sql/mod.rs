@@ -599,3 +599,29 @@ pub fn write(
     sql.push_str("\nFROM j;\n");
     Ok(sql)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Dialect, DuckDb, Spark, literal_pattern, safe_name};
+
+    #[test]
+    fn names_that_cannot_be_quoted_everywhere_are_refused() {
+        assert!(safe_name("fact", "update.support_period-months_2").is_ok());
+        for bad in ["", "a\"b", "a'b", "a]b", "a b", "a\\b", "a$b"] {
+            assert!(safe_name("fact", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_pattern_matches_its_name_literally() {
+        assert_eq!(literal_pattern("v3.1-a"), "v3[.]1[-]a");
+    }
+
+    #[test]
+    fn string_constants_are_escaped_per_dialect() {
+        assert_eq!(DuckDb.string("it's a\\b"), "'it''s a\\b'");
+        assert_eq!(Spark.string("it's a\\b"), "'it\\'s a\\\\b'");
+        assert_eq!(DuckDb.identifier("CCL-1.2"), "\"CCL-1.2\"");
+        assert_eq!(Spark.identifier("CCL-1.2"), "`CCL-1.2`");
+    }
+}
