@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # The SQL back end's differential test (tests/sql/differential.py): over
 # 10,000 generated products, `labelc export sql` run in DuckDB (and Spark SQL
-# in local mode, when LABELC_SQL_ENGINES names it) must give every product
+# in local mode, on a sample of the cases) must give every product
 # what `labelc eval` gives it. Installs its engines, pinned, into
 # target/venv-sql; fails, never skips, when one cannot be installed.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-ENGINES="${LABELC_SQL_ENGINES:-duckdb}"
+ENGINES="${LABELC_SQL_ENGINES:-duckdb,spark}"
 VENV=target/venv-sql
 if [ ! -x "$VENV/bin/python" ]; then
     python3 -m venv "$VENV"

@@ -24,6 +24,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 
 SEED = 17
 
@@ -278,6 +279,9 @@ def main():
     parser.add_argument("policies")
     parser.add_argument("--engines", default="duckdb")
     parser.add_argument("--products", type=int, default=10_000)
+    parser.add_argument("--spark-cases", type=int, default=12,
+                        help="Spark (slow to plan each query) judges this many (scheme version, date) "
+                             "cases, spread evenly, each with PRODUCTS / SPARK_CASES products")
     args = parser.parse_args()
     rng = random.Random(SEED)
     compiled = run([args.labelc, "compile", args.policies])
@@ -292,21 +296,32 @@ def main():
         engines.append(DuckEngine() if name == "duckdb" else SparkEngine())
     cases = [(s, d) for s in rules["schemes"] for d in dates_for(rules, s)]
     per_case = max(1, -(-args.products // len(cases)))
+    k = max(1, min(args.spark_cases, len(cases)))
+    sampled = {round(i * len(cases) / k) for i in range(k)}
+    per_sampled = max(per_case, -(-args.products // k))
+    judged = {}
     passed = failed = 0
     shown = 0
     number = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for scheme, as_of in cases:
+        for index, (scheme, as_of) in enumerate(cases):
             key = f"{scheme['id']}@{scheme['version']}"
             path = os.path.join(tmp, "products.jsonl")
             with open(path, "w") as f:
-                for _ in range(per_case):
+                for _ in range(per_sampled if index in sampled else per_case):
                     number += 1
                     f.write(json.dumps(gen.product(number, scheme, as_of)) + "\n")
             want = expected(args.labelc, args.policies, key, as_of, path)
             ids = [c["id"] for c in scheme["criteria"]]
             for engine in engines:
+                if engine.name == "spark" and index not in sampled:
+                    continue
+                judged[engine.name] = judged.get(engine.name, 0) + len(want)
+                started = time.monotonic()
                 columns, rows = engine.query(args.labelc, args.policies, key, as_of, path)
+                took = time.monotonic() - started
+                if took > 5:
+                    print(f"note: {engine.name} took {took:.1f} s for {key} as of {as_of}")
                 got = from_rows(columns, rows, ids)
                 for pid in want:
                     w, g = want[pid], got.get(pid)
@@ -321,7 +336,8 @@ def main():
                 if len(got) != len(want):
                     failed += 1
                     print(f"MISMATCH {engine.name} {key}: {len(got)} rows for {len(want)} products")
-    print(f"{len(cases)} scheme versions x dates, {number} products, engines: {args.engines}")
+    print(f"{len(cases)} (scheme version, date) cases, {number} products; judged: "
+          + ", ".join(f"{n} by {e}" for e, n in judged.items()))
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 and passed > 0 else 1
 
