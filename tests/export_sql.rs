@@ -96,3 +96,35 @@ fn the_criteria_flag_adds_one_column_per_criterion() {
     assert!(!plain.contains(r#"AS "CLS-PWD""#), "{plain}");
     assert!(full.contains(r#"AS "CLS-PWD""#), "{full}");
 }
+
+/// Spark's `RLIKE` searches: a holding pattern must be anchored, or
+/// `xuk_psti:1` (or `uk_psti:10` for `:1`) would match what it does not hold.
+#[test]
+fn holding_patterns_are_anchored_in_every_dialect() {
+    for dialect in ["duckdb", "spark"] {
+        let out = labelc(&[
+            "export",
+            "sql",
+            "policies/",
+            "--scheme",
+            "uk_psti@2024-04",
+            "--as-of",
+            "2025-11-05",
+            "--dialect",
+            dialect,
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let sql = text(&out.stdout);
+        let patterns: Vec<&str> = sql
+            .split("(h, '")
+            .skip(1)
+            .chain(sql.split("h RLIKE '").skip(1))
+            .filter_map(|rest| rest.split('\'').next())
+            .filter(|p| !p.starts_with(':'))
+            .collect();
+        assert!(!patterns.is_empty(), "{dialect}: {sql}");
+        for p in patterns {
+            assert!(p.starts_with('^') && p.ends_with('$'), "{dialect}: `{p}`");
+        }
+    }
+}

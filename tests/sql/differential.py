@@ -259,6 +259,7 @@ class SparkEngine:
 
         self.spark = (SparkSession.builder.master("local[2]").appName("labelc-sql")
                       .config("spark.ui.enabled", "false")
+                      .config("spark.ui.showConsoleProgress", "false")
                       .config("spark.sql.shuffle.partitions", "2").getOrCreate())
         self.spark.sparkContext.setLogLevel("ERROR")
 

@@ -44,8 +44,9 @@ pub trait Dialect {
     /// an empty list; the caller guards NULL lists).
     fn list_all(&self, list: &str, var: &str, predicate: &str) -> String;
 
-    /// Whether `text` matches the whole regular expression `pattern` (a
-    /// constant written with [`Dialect::string`]).
+    /// Whether `text` matches the regular expression `pattern` (a constant
+    /// written with [`Dialect::string`]; the writer anchors it with `^…$`,
+    /// since some engines' operators search rather than match whole).
     fn full_match(&self, text: &str, pattern: &str) -> String;
 
     /// Group 1 of `pattern` in `text`, as a BIGINT (NULL when it does not fit).

@@ -351,13 +351,16 @@ impl Writer<'_, '_, '_> {
         let d = self.dialect;
         let predicate = match (&from.level, &from.criterion) {
             (Some(level), _) => {
-                let shape = d.string(&format!("{scheme}{version}:[0-9]+"));
+                let shape = d.string(&format!("^{scheme}{version}:[0-9]+$"));
                 let rank = d.extract_int("h", &d.string(":([0-9]+)$"));
                 format!("({} AND {rank} >= {level})", d.full_match("h", &shape))
             }
             (None, Some(criterion)) => {
                 safe_name("criterion", criterion)?;
-                let shape = d.string(&format!("{scheme}{version}#{}", literal_pattern(criterion)));
+                let shape = d.string(&format!(
+                    "^{scheme}{version}#{}$",
+                    literal_pattern(criterion)
+                ));
                 d.full_match("h", &shape)
             }
             (None, None) => return Ok("FALSE".to_string()),
