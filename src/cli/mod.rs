@@ -12,6 +12,7 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod fmt;
 pub mod plan;
 pub mod relate;
@@ -102,6 +103,10 @@ pub enum Command {
     /// product for each direction that fails.
     #[command(after_help = EXIT_CODES)]
     Relate(relate::Args),
+    /// Export the rules for another tool: `export sql` writes a query that
+    /// judges a table of products in DuckDB or Spark SQL as `eval` does.
+    #[command(after_help = EXIT_CODES)]
+    Export(export::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
     /// comment kept); `--check` prints a diff instead and exits 1 on changes.
     Fmt(fmt::Args),
@@ -119,6 +124,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Plan(args) => plan::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Relate(args) => relate::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
     }

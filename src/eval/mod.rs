@@ -14,6 +14,7 @@ mod run;
 use jiff::civil::Date;
 
 pub(crate) use report::criterion_lines;
+pub(crate) use run::NO_CATEGORY;
 pub(crate) use run::eval as eval_condition;
 pub(crate) use run::holds_from;
 
