@@ -17,6 +17,7 @@ pub mod cli;
 pub mod diag;
 pub mod diff;
 pub mod eval;
+pub mod export;
 pub mod fmt;
 pub mod plan;
 pub mod resolve;

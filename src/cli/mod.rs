@@ -12,7 +12,10 @@ pub mod check;
 pub mod compile;
 pub mod diff;
 pub mod eval;
+pub mod export;
+pub mod export_oscal;
 pub mod fmt;
+pub mod import;
 pub mod plan;
 pub mod schema;
 pub mod test;
@@ -102,6 +105,11 @@ pub enum Command {
     /// Run the `test` items of the policies: each judges one product and says
     /// what must hold; `--coverage` shows which criteria and levels they exercise.
     Test(test::Args),
+    /// Export the rule set to another format: `labelc export oscal`.
+    Export(export::Args),
+    /// Start a policy from another format: `labelc import oscal` writes a
+    /// skeleton from an OSCAL catalog.
+    Import(import::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -114,6 +122,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 
