@@ -1,10 +1,10 @@
 //! `labelc export FORMAT ...`: the rule set in another tool's language. One
-//! sub-subcommand per format (`sql` today; room for others such as OSCAL).
+//! sub-subcommand per format: `sql` and `oscal`.
 
 use std::path::PathBuf;
 
 use super::eval::load_rules;
-use super::{Exit, assessment_date, input_error, print_err, print_out};
+use super::{Exit, assessment_date, export_oscal, input_error, print_err, print_out};
 use crate::eval::Program;
 use crate::export::sql;
 
@@ -22,6 +22,10 @@ pub enum Format {
     /// the same answers as `labelc eval --format json` (see docs/export.md).
     #[command(after_help = super::exit_codes!())]
     Sql(SqlArgs),
+    /// OSCAL (JSON): a catalog per scheme version, a profile per level, a
+    /// mapping collection per pair of scheme versions with recognitions.
+    #[command(after_help = export_oscal::AFTER_HELP)]
+    Oscal(export_oscal::Args),
 }
 
 /// The SQL engines `export sql` writes for.
@@ -62,6 +66,7 @@ pub struct SqlArgs {
 pub fn run(args: &Args) -> Exit {
     match &args.format {
         Format::Sql(args) => run_sql(args),
+        Format::Oscal(args) => export_oscal::run(args),
     }
 }
 

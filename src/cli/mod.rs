@@ -13,7 +13,9 @@ pub mod compile;
 pub mod diff;
 pub mod eval;
 pub mod export;
+pub mod export_oscal;
 pub mod fmt;
+pub mod import;
 pub mod plan;
 pub mod relate;
 pub mod schema;
@@ -104,7 +106,8 @@ pub enum Command {
     #[command(after_help = EXIT_CODES)]
     Relate(relate::Args),
     /// Export the rules for another tool: `export sql` writes a query that
-    /// judges a table of products in DuckDB or Spark SQL as `eval` does.
+    /// judges a table of products in DuckDB or Spark SQL as `eval` does;
+    /// `export oscal` writes OSCAL catalogs, level profiles and mapping collections.
     #[command(after_help = EXIT_CODES)]
     Export(export::Args),
     /// Rewrite policy files in the canonical layout (whitespace only; every
@@ -113,6 +116,10 @@ pub enum Command {
     /// Run the `test` items of the policies: each judges one product and says
     /// what must hold; `--coverage` shows which criteria and levels they exercise.
     Test(test::Args),
+    /// Start a policy from another format: `labelc import oscal` writes a
+    /// skeleton from an OSCAL catalog.
+    #[command(after_help = EXIT_CODES)]
+    Import(import::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -127,6 +134,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => export::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Import(args) => import::run(&args),
     }
 }
 
