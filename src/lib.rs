@@ -18,6 +18,7 @@ pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+pub mod lsp;
 pub mod plan;
 pub mod resolve;
 pub mod rules;

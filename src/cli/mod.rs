@@ -13,6 +13,7 @@ pub mod compile;
 pub mod diff;
 pub mod eval;
 pub mod fmt;
+pub mod lsp;
 pub mod plan;
 pub mod schema;
 pub mod test;
@@ -102,6 +103,9 @@ pub enum Command {
     /// Run the `test` items of the policies: each judges one product and says
     /// what must hold; `--coverage` shows which criteria and levels they exercise.
     Test(test::Args),
+    /// Run the language server (LSP over stdin/stdout) for editors:
+    /// diagnostics as you type, hover, definitions, completion, rename.
+    Lsp(lsp::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -114,6 +118,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Diff(args) => diff::run(&args),
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 
