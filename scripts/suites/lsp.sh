@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# End-to-end tests of `labelc lsp` through an independent LSP client
+# (pytest-lsp, pinned, in a virtual environment under target/), then the
+# VS Code extension: its grammar tests (vscode-tmgrammar-test) and its
+# packaging into a .vsix (@vscode/vsce), both pinned in
+# editors/vscode/package-lock.json. Fails when a tool is missing.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+for tool in python3 node npm; do
+    command -v "$tool" >/dev/null || { echo "lsp suite: \`$tool\` is required and missing" >&2; exit 1; }
+done
+
+cargo build --release --locked
+export LABELC="$PWD/target/release/labelc"
+
+venv=target/venv-lsp
+if [ ! -x "$venv/bin/pytest" ]; then
+    python3 -m venv "$venv"
+fi
+"$venv/bin/pip" install --quiet --disable-pip-version-check pytest-lsp==1.0.1 pygls==2.1.1 pytest==9.2.0
+(cd tests/lsp && "$PWD/../../$venv/bin/pytest" -p no:cacheprovider -q)
+
+if [ -f editors/vscode/package.json ]; then
+    cd editors/vscode
+    npm ci --no-audit --no-fund --loglevel=error
+    npm test
+    npx vsce package --allow-missing-repository --skip-license --out ../../target/labelc.vsix
+    test -s ../../target/labelc.vsix
+    echo "vscode: grammar tests passed, extension packaged"
+fi
