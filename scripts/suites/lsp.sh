@@ -21,11 +21,22 @@ fi
 "$venv/bin/pip" install --quiet --disable-pip-version-check pytest-lsp==1.0.1 pygls==2.1.1 pytest==9.2.0
 (cd tests/lsp && "$PWD/../../$venv/bin/pytest" -p no:cacheprovider -q)
 
-if [ -f editors/vscode/package.json ]; then
-    cd editors/vscode
-    npm ci --no-audit --no-fund --loglevel=error
-    npm test
-    npx vsce package --allow-missing-repository --skip-license --out ../../target/labelc.vsix
-    test -s ../../target/labelc.vsix
-    echo "vscode: grammar tests passed, extension packaged"
-fi
+cd editors/vscode
+npm ci --no-audit --no-fund --loglevel=error
+npm test
+rm -f ../../target/labelc.vsix
+npx vsce package --allow-missing-repository --skip-license --out ../../target/labelc.vsix
+# The package holds the grammar, the language configuration and the client.
+python3 - ../../target/labelc.vsix <<'PY'
+import sys, zipfile
+names = set(zipfile.ZipFile(sys.argv[1]).namelist())
+wanted = {
+    "extension/syntaxes/labelc.tmLanguage.json",
+    "extension/language-configuration.json",
+    "extension/extension.js",
+    "extension/node_modules/vscode-languageclient/node.js",
+}
+missing = sorted(wanted - names)
+print(f"vsix: {len(wanted) - len(missing)} passed, {len(missing)} failed", *missing)
+sys.exit(1 if missing else 0)
+PY
