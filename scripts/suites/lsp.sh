@@ -13,6 +13,7 @@ done
 
 cargo build --release --locked
 export LABELC="$PWD/target/release/labelc"
+export PYTHONDONTWRITEBYTECODE=1
 
 venv=target/venv-lsp
 if [ ! -x "$venv/bin/pytest" ]; then

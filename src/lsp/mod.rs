@@ -223,6 +223,8 @@ impl Server {
             "textDocument/didClose" => params::<lt::DidCloseTextDocumentParams>(p)
                 .map(|p| ws.close(p.text_document.uri.as_str()))
                 .is_ok(),
+            // The files on disk get their diagnostics as soon as the session starts.
+            "initialized" => true,
             "textDocument/didSave" | "workspace/didChangeWatchedFiles" => {
                 ws.reload_disk();
                 true
@@ -234,5 +236,96 @@ impl Server {
         } else {
             Vec::new()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame(value: &Value) -> String {
+        let body = value.to_string();
+        format!("Content-Length: {}\r\n\r\n{body}", body.len())
+    }
+
+    /// The JSON bodies of the frames the server wrote.
+    fn bodies(output: &[u8]) -> Vec<Value> {
+        let mut reader = std::io::Cursor::new(output.to_vec());
+        let mut out = Vec::new();
+        while let transport::Read::Message(m) = transport::read(&mut reader) {
+            out.push(serde_json::to_value(&m).unwrap());
+        }
+        out
+    }
+
+    fn session(root: &std::path::Path, messages: &[Value]) -> (bool, Vec<Value>) {
+        let input: String = messages.iter().map(frame).collect();
+        let mut output = Vec::new();
+        let clean = serve(
+            &mut std::io::Cursor::new(input.into_bytes()),
+            &mut output,
+            Some(root.to_path_buf()),
+        );
+        (clean, bodies(&output))
+    }
+
+    fn diagnostics_of<'a>(out: &'a [Value], uri: &str) -> Option<&'a Vec<Value>> {
+        out.iter()
+            .rev()
+            .filter(|m| {
+                m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri
+            })
+            .find_map(|m| m["params"]["diagnostics"].as_array())
+    }
+
+    #[test]
+    fn an_open_buffer_takes_precedence_over_the_file_on_disk() {
+        let dir = std::env::temp_dir().join(format!("labelc-lsp-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("a.policy");
+        // On disk: a fact nobody reads (a warning).
+        std::fs::write(&file, "fact a.b: bool\n").unwrap();
+        let uri = position::path_to_uri(&file);
+        let init = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}});
+        let initialized =
+            serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}});
+        let open = serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
+            "uri": uri, "languageId": "labelc", "version": 1, "text": "fact a.b: bool {\n"}}});
+        let shutdown = serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"});
+        let exit = serde_json::json!({"jsonrpc": "2.0", "method": "exit"});
+        let (clean, out) = session(
+            &dir,
+            &[
+                init.clone(),
+                initialized.clone(),
+                shutdown.clone(),
+                exit.clone(),
+            ],
+        );
+        assert!(clean);
+        let on_disk = diagnostics_of(&out, &uri).unwrap();
+        assert_eq!(on_disk.len(), 1);
+        assert_eq!(on_disk[0]["code"], "labelc::check::unused_fact");
+        // The buffer's syntax error replaces what the file on disk says.
+        let (_, out) = session(&dir, &[init, initialized, open, shutdown, exit]);
+        let open_codes: Vec<&Value> = diagnostics_of(&out, &uri)
+            .unwrap()
+            .iter()
+            .map(|d| &d["code"])
+            .collect();
+        assert_eq!(open_codes, ["labelc::syntax::unexpected"]);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn requests_before_initialize_and_without_shutdown_are_refused() {
+        let hover = serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "textDocument/hover",
+            "params": {"textDocument": {"uri": "file:///x.policy"}, "position": {"line": 0, "character": 0}}});
+        let (clean, out) = session(std::path::Path::new("/nonexistent"), &[hover]);
+        assert!(!clean, "the input ended without shutdown");
+        assert_eq!(
+            out[0]["error"]["code"],
+            ErrorCode::ServerNotInitialized as i32
+        );
     }
 }
