@@ -44,6 +44,41 @@ fn versions_of<'a>(
     })
 }
 
+/// Today's date (UTC): the assessment date an unpinned reference is shown for.
+fn today() -> jiff::civil::Date {
+    jiff::tz::TimeZone::UTC
+        .to_datetime(jiff::Timestamp::now())
+        .date()
+}
+
+/// The version of a scheme an unpinned reference means on `date`, by the
+/// compiler's rule ([`crate::resolve::pick_version`]), and why in words.
+fn in_force<'a>(
+    versions: &[&'a ast::Scheme],
+    date: jiff::civil::Date,
+) -> Option<(&'a ast::Scheme, String)> {
+    use crate::resolve::{Picked, VersionInfo, pick_version};
+    let infos: Vec<VersionInfo<'_>> = versions
+        .iter()
+        .map(|s| VersionInfo {
+            version: s.reference.version.as_ref().map_or("", |v| v.name.as_str()),
+            draft: s
+                .status
+                .is_some_and(|st| st.value == ast::SchemeStatus::Draft),
+            effective: s.effective.and_then(|e| e.value),
+        })
+        .collect();
+    let (i, why) = pick_version(&infos, date)?;
+    let why = match why {
+        Picked::InForce | Picked::Undated => String::new(),
+        Picked::NotYetInForce(from) => {
+            format!(" (none is in force yet: it takes effect on {from})")
+        }
+        Picked::DraftOnly => " (every version is a draft: the latest)".into(),
+    };
+    Some((*versions.get(i)?, why))
+}
+
 fn status(status: Option<&Status>) -> String {
     match status {
         Some(Status::Pending(why)) => format!("pending: {}", why.value),
@@ -100,21 +135,40 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Optio
             let versions: Vec<&ast::Scheme> = schemes(analysis)
                 .filter(|s| s.reference.id.name == symbol.name)
                 .collect();
-            let latest = versions.last()?;
-            let title = latest.title.as_ref().map_or("", |t| t.value.as_str());
+            let bound = match &symbol.version {
+                Some(v) => versions
+                    .iter()
+                    .find(|s| s.reference.version.as_ref().is_some_and(|x| &x.name == v))
+                    .copied(),
+                None => in_force(&versions, today()).map(|(s, _)| s),
+            };
+            let shown = bound.or(versions.last().copied())?;
+            let title = shown.title.as_ref().map_or("", |t| t.value.as_str());
             let _ = writeln!(out, "**scheme** `{}`: {title}", symbol.name);
+            match (&symbol.version, bound) {
+                (Some(_), Some(s)) => {
+                    let _ = writeln!(out, "\nbinds to `{}`", s.reference.display());
+                }
+                (Some(v), None) => {
+                    let _ = writeln!(out, "\nversion `{v}` is not in this workspace");
+                }
+                (None, _) if definition => {}
+                (None, _) => {
+                    let date = today();
+                    if let Some((s, why)) = in_force(&versions, date) {
+                        let _ = writeln!(
+                            out,
+                            "\nunpinned: binds to the version in force on the assessment date; on {date} that is `{}`{why}",
+                            s.reference.display()
+                        );
+                    }
+                }
+            }
             let names: Vec<String> = versions
                 .iter()
                 .map(|s| format!("`{}`", s.reference.display()))
                 .collect();
             let _ = writeln!(out, "\nversions in this workspace: {}", names.join(", "));
-            if !definition {
-                let _ = writeln!(
-                    out,
-                    "\nan unpinned reference binds to the version in force on the assessment date (`labelc eval --as-of`); pin one with `{}@VERSION`",
-                    symbol.name
-                );
-            }
         }
         Kind::Criterion => {
             for scheme in versions_of(analysis, symbol) {

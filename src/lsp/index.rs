@@ -37,7 +37,8 @@ impl Kind {
 /// A named thing. Criteria, categories, levels and sources live in a scheme
 /// (`scheme`); `version` is the scheme version, `None` where a reference does
 /// not pin one (it may mean any version). Facts, schemes, recognitions and
-/// tests are global (`scheme` empty).
+/// tests are global (`scheme` empty); a scheme's own `version` is the one
+/// written after its id, if any.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Symbol {
     pub kind: Kind,
@@ -117,12 +118,14 @@ impl Occurrences {
         });
     }
 
+    /// A scheme id keeps the version written with it: `ccl@2026-04` names
+    /// one version, unpinned `ccl` any.
     fn scheme_ref(&mut self, reference: &SchemeRef, definition: bool) {
-        self.push(
-            global(Kind::Scheme, &reference.id.name),
-            reference.id.span,
-            definition,
-        );
+        let symbol = Symbol {
+            version: reference.version.as_ref().map(|v| v.name.clone()),
+            ..global(Kind::Scheme, &reference.id.name)
+        };
+        self.push(symbol, reference.id.span, definition);
     }
 
     fn expr(&mut self, expr: &ast::Expr) {
@@ -325,6 +328,16 @@ recognition r { from s level 1 to s relationship equal credit full status offici
             3
         );
         assert_eq!(at_text("cams", 1).unwrap().symbol.kind, Kind::Category);
+        // The scheme's definition keeps its version; `from s` / `to s` are unpinned.
+        let scheme = at_text("s@1", 0).unwrap();
+        assert_eq!(scheme.symbol.version.as_deref(), Some("1"));
+        let to_offset = POLICY.find("to s").unwrap() + 3;
+        let to = at(&all, FileId(0), to_offset).cloned().unwrap();
+        assert_eq!(
+            (to.symbol.kind, to.symbol.version.as_deref()),
+            (Kind::Scheme, None)
+        );
+        assert!(to.symbol.matches(&scheme.symbol));
         // Nothing at a keyword.
         assert_eq!(at_text("title", 0), None);
     }

@@ -115,6 +115,20 @@ async def test_hover_on_a_fact_and_a_criterion(client: LanguageClient):
     assert "required by level(s): 1" in text
 
 
+async def test_hover_on_scheme_references(client: LanguageClient):
+    pinned = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(RECOGNITIONS), position=position(RECOGNITIONS, "to ccl@2026-04", 0, 4))
+    )
+    assert "binds to `ccl@2026-04`" in pinned.contents.value
+    unpinned_file = POLICIES / "recognitions" / "de-bsi--sg-cls.policy"
+    unpinned = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(unpinned_file), position=position(unpinned_file, "    to sg_cls", 0, 8))
+    )
+    text = unpinned.contents.value
+    assert "unpinned: binds to the version in force on the assessment date" in text
+    assert "`sg_cls@" in text
+
+
 async def test_definition_across_files(client: LanguageClient):
     found = await client.text_document_definition_async(
         types.DefinitionParams(text_document=doc(CCL), position=position(CCL, "default_password.unique", 0, 1))
@@ -185,6 +199,7 @@ async def test_formatting(client: LanguageClient, tmp_path):
 async def test_document_symbols_outline(client: LanguageClient):
     found = await client.text_document_document_symbol_async(types.DocumentSymbolParams(text_document=doc(CCL)))
     assert [s.name for s in found] == ["ccl@2026-04"]
+    assert found[0].kind == types.SymbolKind.Namespace
     children = [c.name for c in found[0].children]
     assert "CCL-1.1" in children
     assert "level 1" in children
