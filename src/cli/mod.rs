@@ -16,6 +16,7 @@ pub mod export;
 pub mod export_oscal;
 pub mod fmt;
 pub mod import;
+pub mod lsp;
 pub mod plan;
 pub mod relate;
 pub mod schema;
@@ -120,6 +121,9 @@ pub enum Command {
     /// skeleton from an OSCAL catalog.
     #[command(after_help = EXIT_CODES)]
     Import(import::Args),
+    /// Run the language server (LSP over stdin/stdout) for editors:
+    /// diagnostics as you type, hover, definitions, completion, rename.
+    Lsp(lsp::Args),
 }
 
 pub fn run(cli: Cli) -> Exit {
@@ -135,6 +139,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Lsp(args) => lsp::run(&args),
     }
 }
 
