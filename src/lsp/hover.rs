@@ -6,7 +6,7 @@ use lsp_types as lt;
 
 use super::index::{Kind, Symbol};
 use super::workspace::Analysis;
-use crate::ast::{self, Item, Member, Status};
+use crate::ast::{self, Basis, BasisDecl, Item, Member, Status};
 
 /// `textDocument/hover`.
 pub fn hover(analysis: &Analysis, params: &lt::HoverParams) -> Option<lt::Hover> {
@@ -77,6 +77,23 @@ fn in_force<'a>(
         Picked::DraftOnly => " (every version is a draft: the latest)".into(),
     };
     Some((*versions.get(i)?, why))
+}
+
+/// A rule's basis as written, with its note; `official` (not stated) when absent.
+fn basis(decl: Option<&BasisDecl>) -> String {
+    let Some(decl) = decl else {
+        return "official (not stated)".to_string();
+    };
+    let word = match decl.basis.value {
+        Basis::Official => "official",
+        Basis::Secondary => "secondary",
+        Basis::Reported => "reported",
+        Basis::Inferred => "inferred",
+    };
+    match &decl.note {
+        Some(note) => format!("{word}: {}", note.value),
+        None => word.to_string(),
+    }
 }
 
 fn status(status: Option<&Status>) -> String {
@@ -158,7 +175,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Optio
                     if let Some((s, why)) = in_force(&versions, date) {
                         let _ = writeln!(
                             out,
-                            "\nunpinned: binds to the version in force on the assessment date; on {date} that is `{}`{why}",
+                            "\nunpinned: names the scheme, not a version. A recognition credits (or accepts a holding of) whichever version is judged; where one version is judged (a test's `scheme`, `--scheme`), it is the version in force on the assessment date: on {date} that is `{}`{why}",
                             s.reference.display()
                         );
                     }
@@ -193,6 +210,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Optio
                     let _ = writeln!(out, "- citation: {source}\"{}\"", citation.locator.value);
                 }
                 let _ = writeln!(out, "- status: {}", status(c.status.as_ref()));
+                let _ = writeln!(out, "- basis: {}", basis(c.basis.as_ref()));
                 let levels: Vec<String> = scheme
                     .members
                     .iter()

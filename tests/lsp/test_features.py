@@ -113,6 +113,11 @@ async def test_hover_on_a_fact_and_a_criterion(client: LanguageClient):
     assert "**criterion** `CCL-1.1` of `ccl@2026-04`" in text
     assert "citation: measures" in text
     assert "required by level(s): 1" in text
+    assert "- basis: official (not stated)" in text
+    inferred = await client.text_document_hover_async(
+        types.HoverParams(text_document=doc(CCL), position=position(CCL, "criterion CAM-1", 0, 10))
+    )
+    assert "- basis: secondary" in inferred.contents.value
 
 
 async def test_hover_on_scheme_references(client: LanguageClient):
@@ -125,7 +130,8 @@ async def test_hover_on_scheme_references(client: LanguageClient):
         types.HoverParams(text_document=doc(unpinned_file), position=position(unpinned_file, "    to sg_cls", 0, 8))
     )
     text = unpinned.contents.value
-    assert "unpinned: binds to the version in force on the assessment date" in text
+    assert "unpinned: names the scheme, not a version" in text
+    assert "the version in force on the assessment date" in text
     assert "`sg_cls@" in text
 
 
