@@ -653,26 +653,3 @@ impl Encoder {
         }
     }
 }
-
-/// The fact slots a condition reads.
-pub(crate) fn slots(condition: &Condition, out: &mut Vec<u32>, depth: usize) {
-    if depth > 256 {
-        return;
-    }
-    match condition {
-        Condition::And { args, .. } | Condition::Or { args, .. } => {
-            for a in args {
-                slots(a, out, depth + 1);
-            }
-        }
-        Condition::Not { arg, .. } => slots(arg, out, depth + 1),
-        Condition::IsTrue { fact, .. }
-        | Condition::Present { fact, .. }
-        | Condition::Compare { fact, .. }
-        | Condition::In { fact, .. }
-        | Condition::Contains { fact, .. }
-        | Condition::SubsetOf { fact, .. }
-        | Condition::SupersetOf { fact, .. }
-        | Condition::Within { fact, .. } => out.push(fact.slot),
-    }
-}

@@ -529,7 +529,7 @@ impl<'r> Analyzer<'r> {
             };
             for i in criteria {
                 if let Some(c) = scheme.criteria.get(i).and_then(|c| c.condition.as_ref()) {
-                    encode::slots(c, &mut slots, 0);
+                    slots.extend(c.facts().iter().map(|f| f.slot));
                 }
             }
         }

@@ -2,11 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::{
-    Exit, color_stderr, input_error, load, print_err, print_out, usage_error, write_atomically,
-};
-use crate::compile_sources;
-use crate::diag::render_human;
+use super::{Exit, print_out, usage_error, write_atomically};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -19,22 +15,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let (sources, early) = match load(&args.paths) {
-        Ok(loaded) => loaded,
-        Err(message) => return usage_error(&message),
-    };
-    let (outcome, rules) = compile_sources(&sources, early);
-    print_err(&render_human(
-        &outcome.diagnostics,
-        &sources,
-        color_stderr(),
-        100,
-    ));
-    let Some(rules) = rules else {
-        return input_error(&format!(
-            "{} in the input; nothing was written",
-            crate::text::count(outcome.error_count(), "error", "errors")
-        ));
+    let rules = match super::compile_policies(&args.paths, "written") {
+        Ok(rules) => rules,
+        Err(exit) => return exit,
     };
     let mut json = match serde_json::to_string_pretty(&rules) {
         Ok(json) => json,

@@ -4,9 +4,7 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
-use super::{Exit, assessment_date, color_stderr, input_error, load, print_err, usage_error};
-use crate::compile_sources;
-use crate::diag::render_human;
+use super::{Exit, assessment_date, input_error, print_err, usage_error};
 use crate::eval::{EvalFormat, LineError, Outcome, Program, render_explanation};
 use crate::rules::RuleSet;
 
@@ -62,20 +60,7 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
             ))
         });
     }
-    let (sources, early) = load(paths).map_err(|m| usage_error(&m))?;
-    let (outcome, rules) = compile_sources(&sources, early);
-    print_err(&render_human(
-        &outcome.diagnostics,
-        &sources,
-        color_stderr(),
-        100,
-    ));
-    rules.ok_or_else(|| {
-        input_error(&format!(
-            "{} in the policies; nothing was evaluated",
-            crate::text::count(outcome.error_count(), "error", "errors")
-        ))
-    })
+    super::compile_policies(paths, "evaluated")
 }
 
 struct Run<'p, 'r, W: Write> {

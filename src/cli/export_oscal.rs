@@ -3,12 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{
-    Exit, color_stderr, exit_codes, input_error, load, print_err, print_out, usage_error,
-    write_atomically,
-};
-use crate::compile_sources;
-use crate::diag::render_human;
+use super::{Exit, exit_codes, input_error, print_out, usage_error, write_atomically};
 use crate::export::oscal::{self, ExportError, Options};
 
 pub const AFTER_HELP: &str = concat!(
@@ -50,22 +45,9 @@ pub struct Args {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let (sources, early) = match load(&args.paths) {
-        Ok(loaded) => loaded,
-        Err(message) => return usage_error(&message),
-    };
-    let (outcome, rules) = compile_sources(&sources, early);
-    print_err(&render_human(
-        &outcome.diagnostics,
-        &sources,
-        color_stderr(),
-        100,
-    ));
-    let Some(rules) = rules else {
-        return input_error(&format!(
-            "{} error(s) in the input; nothing was written",
-            outcome.error_count()
-        ));
+    let rules = match super::compile_policies(&args.paths, "written") {
+        Ok(rules) => rules,
+        Err(exit) => return exit,
     };
     let options = Options {
         schemes: args.schemes.clone(),

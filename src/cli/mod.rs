@@ -202,6 +202,29 @@ pub(crate) fn warn_skipped(walk: &mut PolicyWalk) {
     }
 }
 
+/// Reads and compiles policy paths, printing the diagnostics on stderr; with
+/// errors, says so (`N errors in the input; nothing was {consequence}`) and
+/// returns exit 1. A usage or I/O problem is exit 2.
+pub fn compile_policies(
+    paths: &[PathBuf],
+    consequence: &str,
+) -> Result<crate::rules::RuleSet, Exit> {
+    let (sources, early) = load(paths).map_err(|message| usage_error(&message))?;
+    let (outcome, rules) = crate::compile_sources(&sources, early);
+    print_err(&crate::diag::render_human(
+        &outcome.diagnostics,
+        &sources,
+        color_stderr(),
+        100,
+    ));
+    rules.ok_or_else(|| {
+        input_error(&format!(
+            "{} in the input; nothing was {consequence}",
+            crate::text::count(outcome.error_count(), "error", "errors")
+        ))
+    })
+}
+
 /// Whether to colour what goes to stderr.
 pub fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()

@@ -217,33 +217,6 @@ pub struct OpenItem {
     pub reason: String,
 }
 
-/// The facts a condition reads, in order of first use.
-fn facts_of(condition: &Condition, out: &mut Vec<String>, depth: usize) {
-    if depth > 256 {
-        return;
-    }
-    match condition {
-        Condition::And { args, .. } | Condition::Or { args, .. } => {
-            for a in args {
-                facts_of(a, out, depth + 1);
-            }
-        }
-        Condition::Not { arg, .. } => facts_of(arg, out, depth + 1),
-        Condition::IsTrue { fact, .. }
-        | Condition::Present { fact, .. }
-        | Condition::Compare { fact, .. }
-        | Condition::In { fact, .. }
-        | Condition::Contains { fact, .. }
-        | Condition::SubsetOf { fact, .. }
-        | Condition::SupersetOf { fact, .. }
-        | Condition::Within { fact, .. } => {
-            if !out.contains(&fact.name) {
-                out.push(fact.name.clone());
-            }
-        }
-    }
-}
-
 fn method_rank(method: Option<Method>) -> u8 {
     match method {
         Some(Method::Test) => 0,
@@ -527,9 +500,11 @@ fn plan_scheme(
             });
             continue;
         }
-        let mut facts = Vec::new();
-        if let Some(condition) = &criterion.condition {
-            facts_of(condition, &mut facts, 0);
+        let mut facts: Vec<String> = Vec::new();
+        for fact in criterion.condition.iter().flat_map(Condition::facts) {
+            if !facts.contains(&fact.name) {
+                facts.push(fact.name.clone());
+            }
         }
         let item = WorkItem {
             criterion: criterion.id.clone(),

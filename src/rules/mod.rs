@@ -590,6 +590,35 @@ impl Condition {
             | Condition::Within { text, .. } => text,
         }
     }
+
+    /// The facts this condition reads, in order of use (repeats included);
+    /// nesting past 256 levels (which `check` refuses) is not followed.
+    pub fn facts(&self) -> Vec<&FactRef> {
+        fn walk<'c>(condition: &'c Condition, out: &mut Vec<&'c FactRef>, depth: usize) {
+            if depth > 256 {
+                return;
+            }
+            match condition {
+                Condition::And { args, .. } | Condition::Or { args, .. } => {
+                    for a in args {
+                        walk(a, out, depth + 1);
+                    }
+                }
+                Condition::Not { arg, .. } => walk(arg, out, depth + 1),
+                Condition::IsTrue { fact, .. }
+                | Condition::Present { fact, .. }
+                | Condition::Compare { fact, .. }
+                | Condition::In { fact, .. }
+                | Condition::Contains { fact, .. }
+                | Condition::SubsetOf { fact, .. }
+                | Condition::SupersetOf { fact, .. }
+                | Condition::Within { fact, .. } => out.push(fact),
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, &mut out, 0);
+        out
+    }
 }
 
 /// The JSON Schema of [`RuleSet`], as `labelc schema` prints it.
