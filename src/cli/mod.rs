@@ -50,7 +50,8 @@ macro_rules! exit_codes {
 Exit status (the same for every subcommand):
   0  success (warnings allowed)
   1  the input has errors: policies with errors, a scheme, category or level named
-     on the command line that the rule set lacks, a product eval or plan cannot judge;
+     on the command line that the rule set lacks, a product eval or plan cannot judge,
+     a product line no scheme compared by diff --products can read;
      or a check asked for failed (--deny-warnings, fmt --check, diff --fail-on,
      a failing test, test --min-coverage)
   2  usage error (a bad flag or value) or I/O failure (a missing or unreadable file)
