@@ -147,8 +147,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "criterion_added_to_level",
+        // C-5, not C-6: C-2 (`flag and other`) already demands what C-6
+        // (`other`) does, so requiring C-6 too is neutral by meaning.
         from: "require C-1, C-2 }",
-        to: "require C-1, C-2, C-6 }",
+        to: "require C-1, C-2, C-5 }",
         kind: "level.requires",
         class: Class::Tightening,
         reason: "now required from level 1",
