@@ -147,8 +147,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "criterion_added_to_level",
+        // C-5, not C-6: C-2 (`flag and other`) already demands what C-6
+        // (`other`) does, so requiring C-6 too is neutral by meaning.
         from: "require C-1, C-2 }",
-        to: "require C-1, C-2, C-6 }",
+        to: "require C-1, C-2, C-5 }",
         kind: "level.requires",
         class: Class::Tightening,
         reason: "now required from level 1",
@@ -983,4 +985,70 @@ fn a_product_change_says_what_its_level_rests_on() {
         human.contains("(new level rests on 1 inferred criterion)"),
         "{human}"
     );
+}
+
+/// The criterion `id` of scheme `demo` in `rules`.
+fn criterion<'r>(rules: &'r RuleSet, id: &str) -> &'r labelc::rules::Criterion {
+    rules.schemes[0]
+        .criteria
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap()
+}
+
+#[test]
+fn conditions_compare_by_shape_not_by_text_or_slot() {
+    let base = compile(BASE);
+    // Another layout of the same tree, and a fact declared first (every slot moves).
+    let relaid = compile(&format!(
+        "fact aaa: bool\n{}",
+        edit("condition flag and other", "condition (flag)   and (other)")
+    ));
+    let (a, b) = (criterion(&base, "C-2"), criterion(&relaid, "C-2"));
+    let (ca, cb) = (a.condition.as_ref().unwrap(), b.condition.as_ref().unwrap());
+    assert_ne!(ca.text(), cb.text());
+    assert_ne!(ca.facts()[0].slot, cb.facts()[0].slot);
+    assert!(ca.same_shape(cb));
+    let moved = compile(&edit("score >= 70", "score >= 71"));
+    let (x, y) = (criterion(&base, "C-1"), criterion(&moved, "C-1"));
+    assert!(
+        !x.condition
+            .as_ref()
+            .unwrap()
+            .same_shape(y.condition.as_ref().unwrap())
+    );
+    let diff = diff_rule_sets(&base, &relaid);
+    assert!(
+        diff.changes.iter().all(|c| c.kind == "fact"),
+        "only the fact is new: {:?}",
+        diff.changes
+    );
+}
+
+#[test]
+fn versions_are_found_by_the_library_or_named_in_a_typed_error() {
+    let rules = compile(BASE);
+    let (diff, pair) = labelc::diff::diff_named(&rules, "demo@1", "demo@1").unwrap();
+    assert!(diff.changes.is_empty());
+    assert_eq!(rules.schemes[pair.0].key(), "demo@1");
+    let e = labelc::diff::diff_named(&rules, "demo@9", "demo@1").unwrap_err();
+    assert_eq!(e.code(), "labelc::diff::unknown_version");
+    assert!(e.to_string().contains("demo@1, other@1"), "{e}");
+}
+
+#[test]
+fn unreadable_products_are_a_typed_error() {
+    struct Broken;
+    impl std::io::Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk gone"))
+        }
+    }
+    let rules = compile(BASE);
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let mut input = std::io::BufReader::new(Broken);
+    let e = labelc::diff::judge_products(&rules, &rules, &[(0, 0)], as_of, &mut input, &mut |_| {})
+        .unwrap_err();
+    assert_eq!(e.code(), "labelc::diff::unreadable_products");
+    assert!(e.to_string().contains("disk gone"), "{e}");
 }

@@ -33,7 +33,7 @@ fn location() -> Location {
 
 /// `condition` with its fact slots renumbered into `facts` (by name); the
 /// facts it reads are taken from `own` (its rule set's facts) and added.
-fn rebase(
+pub(super) fn rebase(
     condition: &Condition,
     own: &[Fact],
     facts: &mut Vec<Fact>,

@@ -13,6 +13,7 @@
 
 mod compare;
 mod encode;
+pub mod levels;
 mod recognitions;
 
 pub use compare::{Directions, compare};

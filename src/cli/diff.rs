@@ -6,10 +6,9 @@ use std::path::PathBuf;
 use super::eval::load_rules;
 use super::{Exit, Format, assessment_date, input_error, print_out, usage_error};
 use crate::diff::{
-    Class, Products, compare_products, compared_versions, diff_rule_sets, diff_versions,
+    Class, DiffError, Products, compared_versions, diff_named, diff_rule_sets, judge_products,
     render_human,
 };
-use crate::eval::Program;
 use crate::rules::RuleSet;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -69,29 +68,20 @@ pub fn run(args: &Args) -> Exit {
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
         },
     };
-    let load = load_rules;
     let diff = match (&args.from, &args.to) {
         (Some(from), Some(to)) => {
-            let rules = match load(&args.paths) {
+            let rules = match load_rules(&args.paths) {
                 Ok(r) => r,
                 Err(e) => return e,
             };
-            let find = |key: &str| rules.schemes.iter().position(|s| s.key() == key);
-            let (Some(ia), Some(ib)) = (find(from), find(to)) else {
-                let keys: Vec<String> = rules.schemes.iter().map(|s| s.key()).collect();
-                return input_error(&format!(
-                    "`--from {from} --to {to}`: both must be `id@version` of the compilation, which has {}",
-                    keys.join(", ")
-                ));
+            let (mut diff, pair) = match diff_named(&rules, from, to) {
+                Ok(found) => found,
+                Err(e) => return failed(&e),
             };
-            let (Some(a), Some(b)) = (rules.schemes.get(ia), rules.schemes.get(ib)) else {
-                return Exit::Usage;
-            };
-            let mut diff = diff_versions(&rules, a, b);
             if let Some(input) = input.as_mut() {
-                match judge(&rules, &rules, &[(ia, ib)], as_of, input) {
+                match judge(&rules, &rules, &[pair], as_of, input) {
                     Ok(p) => diff.products = Some(p),
-                    Err(e) => return e,
+                    Err(e) => return failed(&e),
                 }
             }
             diff
@@ -103,8 +93,8 @@ pub fn run(args: &Args) -> Exit {
                 );
             };
             let (old, new) = match (
-                load(std::slice::from_ref(old_path)),
-                load(std::slice::from_ref(new_path)),
+                load_rules(std::slice::from_ref(old_path)),
+                load_rules(std::slice::from_ref(new_path)),
             ) {
                 (Ok(o), Ok(n)) => (o, n),
                 (Err(e), _) | (_, Err(e)) => return e,
@@ -114,7 +104,7 @@ pub fn run(args: &Args) -> Exit {
                 let pairs = compared_versions(&old, &new);
                 match judge(&old, &new, &pairs, as_of, input) {
                     Ok(p) => diff.products = Some(p),
-                    Err(e) => return e,
+                    Err(e) => return failed(&e),
                 }
             }
             diff
@@ -148,23 +138,23 @@ pub fn run(args: &Args) -> Exit {
 /// How often (in lines read) the progress line on a terminal is redrawn.
 const PROGRESS_EVERY: usize = 10_000;
 
-/// Judges the products of `input` under each pair of versions (`old`'s
-/// scheme index, `new`'s), streaming; a progress line goes to stderr when it
-/// is a terminal.
+/// The exit status of a diff that could not be made: bad input (exit 1),
+/// or products that could not be read (exit 2, as for any I/O error).
+fn failed(e: &DiffError) -> Exit {
+    match e {
+        DiffError::UnknownVersion { .. } | DiffError::RuleSet(_) => input_error(&e.to_string()),
+        DiffError::Products(_) => usage_error(&e.to_string()),
+    }
+}
+
+/// [`judge_products`], with a progress line on stderr when it is a terminal.
 fn judge(
     old: &RuleSet,
     new: &RuleSet,
     pairs: &[(usize, usize)],
     as_of: jiff::civil::Date,
     input: &mut dyn BufRead,
-) -> Result<Products, Exit> {
-    let mut programs = Vec::new();
-    for (ia, ib) in pairs {
-        match (Program::new(old, *ia, as_of), Program::new(new, *ib, as_of)) {
-            (Ok(pa), Ok(pb)) => programs.push((pa, pb)),
-            (Err(e), _) | (_, Err(e)) => return Err(input_error(&e.0)),
-        }
-    }
+) -> Result<Products, DiffError> {
     let terminal = std::io::stderr().is_terminal();
     let mut shown = false;
     // Written without `eprint!`, which would panic on a closed stderr.
@@ -174,9 +164,9 @@ fn judge(
             shown = true;
         }
     };
-    let products = compare_products(&programs, input, &mut progress);
+    let products = judge_products(old, new, pairs, as_of, input, &mut progress);
     if shown {
         let _ = writeln!(std::io::stderr());
     }
-    products.map_err(|e| usage_error(&format!("cannot read the products: {e}")))
+    products
 }

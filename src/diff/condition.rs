@@ -10,33 +10,6 @@ use std::collections::BTreeSet;
 use super::Class;
 use crate::rules::{Comparison, Condition, Fact, Literal};
 
-/// The condition as data without its source text, for structural equality.
-fn shape(c: &Condition) -> serde_json::Value {
-    let mut value = serde_json::to_value(c).unwrap_or(serde_json::Value::Null);
-    strip_text(&mut value, 0);
-    value
-}
-
-fn strip_text(value: &mut serde_json::Value, depth: usize) {
-    if depth > 512 {
-        return;
-    }
-    match value {
-        serde_json::Value::Object(map) => {
-            map.remove("text");
-            for v in map.values_mut() {
-                strip_text(v, depth + 1);
-            }
-        }
-        serde_json::Value::Array(items) => {
-            for v in items {
-                strip_text(v, depth + 1);
-            }
-        }
-        _ => {}
-    }
-}
-
 fn number(l: &Literal) -> Option<f64> {
     match l {
         Literal::Int(i) => Some(*i as f64),
@@ -48,7 +21,7 @@ fn number(l: &Literal) -> Option<f64> {
 /// `None` when the conditions are the same (apart from layout); otherwise
 /// the class and the reason.
 pub fn compare_conditions(old: &Condition, new: &Condition) -> Option<(Class, String)> {
-    if shape(old) == shape(new) {
+    if old.same_shape(new) {
         return None;
     }
     Some(direction(old, new, 0))
@@ -111,57 +84,26 @@ pub fn compare_conditions_in(
     )
 }
 
+/// A change the syntactic rules name: `mixed` with the reason and both texts.
+fn mixed(why: &str, old: &Condition, new: &Condition) -> (Class, String) {
+    (
+        Class::Mixed,
+        format!("{why}: `{}` → `{}`", old.text(), new.text()),
+    )
+}
+
 fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) {
-    let mixed = |why: &str| {
-        (
-            Class::Mixed,
-            format!("{why}: `{}` → `{}`", old.text(), new.text()),
-        )
-    };
     if depth > 64 {
-        return mixed("condition changed");
+        return mixed("condition changed", old, new);
+    }
+    // A change of one predicate on the same fact.
+    if let Some(found) = threshold(old, new)
+        .or_else(|| values(old, new))
+        .or_else(|| window(old, new))
+    {
+        return found;
     }
     match (old, new) {
-        (
-            Condition::Compare {
-                fact: f1,
-                comparison: c1,
-                value: v1,
-                ..
-            },
-            Condition::Compare {
-                fact: f2,
-                comparison: c2,
-                value: v2,
-                ..
-            },
-        ) if f1.name == f2.name && c1 == c2 => {
-            let moved = match (number(v1), number(v2), v1, v2) {
-                (Some(a), Some(b), _, _) => a.partial_cmp(&b),
-                (_, _, Literal::Date(a), Literal::Date(b)) => Some(a.cmp(b)),
-                _ => None,
-            };
-            let Some(order) = moved else {
-                return mixed("the compared value changed");
-            };
-            let raised = order == std::cmp::Ordering::Less;
-            let class = match (c1, raised) {
-                (Comparison::Ge | Comparison::Gt, true)
-                | (Comparison::Le | Comparison::Lt, false) => Class::Tightening,
-                (Comparison::Ge | Comparison::Gt, false)
-                | (Comparison::Le | Comparison::Lt, true) => Class::Loosening,
-                (Comparison::Eq | Comparison::Ne, _) => return mixed("the required value changed"),
-            };
-            (
-                class,
-                format!(
-                    "threshold on `{}` moved: `{}` → `{}`",
-                    f1.name,
-                    old.text(),
-                    new.text()
-                ),
-            )
-        }
         (Condition::And { args: a, .. }, Condition::And { args: b, .. }) => {
             junction(a, b, Class::Tightening, "conjunct", old, new, depth)
         }
@@ -169,19 +111,19 @@ fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) 
             junction(a, b, Class::Loosening, "disjunct", old, new, depth)
         }
         // One condition became (or stopped being) a conjunct / disjunct of a larger one.
-        (_, Condition::And { args, .. }) if args.iter().any(|x| shape(x) == shape(old)) => (
+        (_, Condition::And { args, .. }) if args.iter().any(|x| x.same_shape(old)) => (
             Class::Tightening,
             format!("conjunct added: `{}` → `{}`", old.text(), new.text()),
         ),
-        (Condition::And { args, .. }, _) if args.iter().any(|x| shape(x) == shape(new)) => (
+        (Condition::And { args, .. }, _) if args.iter().any(|x| x.same_shape(new)) => (
             Class::Loosening,
             format!("conjunct removed: `{}` → `{}`", old.text(), new.text()),
         ),
-        (_, Condition::Or { args, .. }) if args.iter().any(|x| shape(x) == shape(old)) => (
+        (_, Condition::Or { args, .. }) if args.iter().any(|x| x.same_shape(old)) => (
             Class::Loosening,
             format!("disjunct added: `{}` → `{}`", old.text(), new.text()),
         ),
-        (Condition::Or { args, .. }, _) if args.iter().any(|x| shape(x) == shape(new)) => (
+        (Condition::Or { args, .. }, _) if args.iter().any(|x| x.same_shape(new)) => (
             Class::Tightening,
             format!("disjunct removed: `{}` → `{}`", old.text(), new.text()),
         ),
@@ -189,6 +131,67 @@ fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) 
             let (class, reason) = direction(a, b, depth + 1);
             (class.flip(), format!("under `not`: {reason}"))
         }
+        _ => mixed("condition changed", old, new),
+    }
+}
+
+/// A threshold moved on the same fact and operator; `None` for any other change.
+fn threshold(old: &Condition, new: &Condition) -> Option<(Class, String)> {
+    let (
+        Condition::Compare {
+            fact: f1,
+            comparison: c1,
+            value: v1,
+            ..
+        },
+        Condition::Compare {
+            fact: f2,
+            comparison: c2,
+            value: v2,
+            ..
+        },
+    ) = (old, new)
+    else {
+        return None;
+    };
+    if f1.name != f2.name || c1 != c2 {
+        return None;
+    }
+    let moved = match (number(v1), number(v2), v1, v2) {
+        (Some(a), Some(b), _, _) => a.partial_cmp(&b),
+        (_, _, Literal::Date(a), Literal::Date(b)) => Some(a.cmp(b)),
+        _ => None,
+    };
+    let Some(order) = moved else {
+        return Some(mixed("the compared value changed", old, new));
+    };
+    let raised = order == std::cmp::Ordering::Less;
+    let class = match (c1, raised) {
+        (Comparison::Ge | Comparison::Gt, true) | (Comparison::Le | Comparison::Lt, false) => {
+            Class::Tightening
+        }
+        (Comparison::Ge | Comparison::Gt, false) | (Comparison::Le | Comparison::Lt, true) => {
+            Class::Loosening
+        }
+        (Comparison::Eq | Comparison::Ne, _) => {
+            return Some(mixed("the required value changed", old, new));
+        }
+    };
+    Some((
+        class,
+        format!(
+            "threshold on `{}` moved: `{}` → `{}`",
+            f1.name,
+            old.text(),
+            new.text()
+        ),
+    ))
+}
+
+/// A set of allowed (or excluded, or required) values changed on the same
+/// fact; `None` for any other change.
+fn values(old: &Condition, new: &Condition) -> Option<(Class, String)> {
+    match (old, new) {
         (
             Condition::In {
                 fact: f1,
@@ -211,7 +214,7 @@ fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) 
                 .iter()
                 .map(|v| serde_json::to_string(v).unwrap_or_default())
                 .collect();
-            set_change(&a, &b, *n1, &f1.name, old, new)
+            Some(set_change(&a, &b, *n1, &f1.name, old, new))
         }
         (
             Condition::SubsetOf {
@@ -227,7 +230,7 @@ fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) 
         ) if f1.name == f2.name => {
             let (a, b): (BTreeSet<String>, BTreeSet<String>) =
                 (v1.iter().cloned().collect(), v2.iter().cloned().collect());
-            set_change(&a, &b, false, &f1.name, old, new)
+            Some(set_change(&a, &b, false, &f1.name, old, new))
         }
         (
             Condition::SupersetOf {
@@ -244,34 +247,44 @@ fn direction(old: &Condition, new: &Condition, depth: usize) -> (Class, String) 
             // Every listed value must be present: more values is stricter.
             let (a, b): (BTreeSet<String>, BTreeSet<String>) =
                 (v1.iter().cloned().collect(), v2.iter().cloned().collect());
-            set_change(&a, &b, true, &f1.name, old, new)
+            Some(set_change(&a, &b, true, &f1.name, old, new))
         }
-        (
-            Condition::Within {
-                fact: f1,
-                days: d1,
-                direction: r1,
-                ..
-            },
-            Condition::Within {
-                fact: f2,
-                days: d2,
-                direction: r2,
-                ..
-            },
-        ) if f1.name == f2.name && r1 == r2 && d1 != d2 => {
-            let class = if d2 > d1 {
-                Class::Loosening
-            } else {
-                Class::Tightening
-            };
-            (
-                class,
-                format!("window on `{}` changed: {d1} → {d2} days", f1.name),
-            )
-        }
-        _ => mixed("condition changed"),
+        _ => None,
     }
+}
+
+/// A `within N days` window widened or narrowed on the same fact and
+/// direction; `None` for any other change.
+fn window(old: &Condition, new: &Condition) -> Option<(Class, String)> {
+    let (
+        Condition::Within {
+            fact: f1,
+            days: d1,
+            direction: r1,
+            ..
+        },
+        Condition::Within {
+            fact: f2,
+            days: d2,
+            direction: r2,
+            ..
+        },
+    ) = (old, new)
+    else {
+        return None;
+    };
+    if f1.name != f2.name || r1 != r2 || d1 == d2 {
+        return None;
+    }
+    let class = if d2 > d1 {
+        Class::Loosening
+    } else {
+        Class::Tightening
+    };
+    Some((
+        class,
+        format!("window on `{}` changed: {d1} → {d2} days", f1.name),
+    ))
 }
 
 /// Allowed values grown (looser) or shrunk (stricter); `inverted` when
@@ -319,13 +332,17 @@ fn junction(
     new: &Condition,
     depth: usize,
 ) -> (Class, String) {
-    let sa: Vec<serde_json::Value> = a.iter().map(shape).collect();
-    let sb: Vec<serde_json::Value> = b.iter().map(shape).collect();
     let only_old: Vec<usize> = (0..a.len())
-        .filter(|i| sa.get(*i).is_some_and(|x| !sb.contains(x)))
+        .filter(|i| {
+            a.get(*i)
+                .is_some_and(|x| !b.iter().any(|y| y.same_shape(x)))
+        })
         .collect();
     let only_new: Vec<usize> = (0..b.len())
-        .filter(|i| sb.get(*i).is_some_and(|x| !sa.contains(x)))
+        .filter(|i| {
+            b.get(*i)
+                .is_some_and(|y| !a.iter().any(|x| x.same_shape(y)))
+        })
         .collect();
     match (only_old.as_slice(), only_new.as_slice()) {
         ([], [_, ..]) => (

@@ -591,6 +591,98 @@ impl Condition {
         }
     }
 
+    /// Whether two conditions are the same tree apart from their source
+    /// `text` (layout, comments, redundant parentheses): the same operators,
+    /// facts (by name) and constants, in the same order. It is structure, not
+    /// meaning: `x > 5` and `x >= 6` differ here (the decision procedure in
+    /// `analysis` finds them equivalent). Nesting past 256 levels (which
+    /// `check` refuses) counts as different.
+    pub fn same_shape(&self, other: &Condition) -> bool {
+        fn same(a: &Condition, b: &Condition, depth: usize) -> bool {
+            use Condition as C;
+            if depth > 256 {
+                return false;
+            }
+            match (a, b) {
+                (C::And { args: x, .. }, C::And { args: y, .. })
+                | (C::Or { args: x, .. }, C::Or { args: y, .. }) => {
+                    x.len() == y.len() && x.iter().zip(y).all(|(p, q)| same(p, q, depth + 1))
+                }
+                (C::Not { arg: x, .. }, C::Not { arg: y, .. }) => same(x, y, depth + 1),
+                (C::IsTrue { fact: f, .. }, C::IsTrue { fact: g, .. })
+                | (C::Present { fact: f, .. }, C::Present { fact: g, .. }) => f.name == g.name,
+                (
+                    C::Compare {
+                        fact: f,
+                        comparison: c,
+                        value: v,
+                        ..
+                    },
+                    C::Compare {
+                        fact: g,
+                        comparison: d,
+                        value: w,
+                        ..
+                    },
+                ) => f.name == g.name && c == d && v == w,
+                (
+                    C::In {
+                        fact: f,
+                        values: v,
+                        negated: n,
+                        ..
+                    },
+                    C::In {
+                        fact: g,
+                        values: w,
+                        negated: m,
+                        ..
+                    },
+                ) => f.name == g.name && v == w && n == m,
+                (
+                    C::Contains {
+                        fact: f, value: v, ..
+                    },
+                    C::Contains {
+                        fact: g, value: w, ..
+                    },
+                ) => f.name == g.name && v == w,
+                (
+                    C::SubsetOf {
+                        fact: f, values: v, ..
+                    },
+                    C::SubsetOf {
+                        fact: g, values: w, ..
+                    },
+                )
+                | (
+                    C::SupersetOf {
+                        fact: f, values: v, ..
+                    },
+                    C::SupersetOf {
+                        fact: g, values: w, ..
+                    },
+                ) => f.name == g.name && v == w,
+                (
+                    C::Within {
+                        fact: f,
+                        days: d,
+                        direction: r,
+                        ..
+                    },
+                    C::Within {
+                        fact: g,
+                        days: e,
+                        direction: s,
+                        ..
+                    },
+                ) => f.name == g.name && d == e && r == s,
+                _ => false,
+            }
+        }
+        same(self, other, 0)
+    }
+
     /// The facts this condition reads, in order of use (repeats included);
     /// nesting past 256 levels (which `check` refuses) is not followed.
     pub fn facts(&self) -> Vec<&FactRef> {
