@@ -13,7 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
-use labelc::diag::{Code, Severity, render_human};
+use labelc::diag::render::render_human;
+use labelc::diag::{Code, Severity};
 use labelc::source::SourceMap;
 
 fn fixtures() -> PathBuf {

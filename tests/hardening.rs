@@ -13,7 +13,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use labelc::diag::{Code, render_human};
+use labelc::diag::Code;
+use labelc::diag::render::render_human;
 
 /// 4,000 diagnostics in a 378 KB file: rendering for a person must be
 /// linear in diagnostics + file size (it took 22 s in release when each

@@ -23,7 +23,7 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                     && *ty != FactTypeKind::Bool
                 {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Code::NotBoolean,
                             format!(
                                 "`{}` is {}, not `bool`, so it cannot stand alone as a condition",
@@ -89,7 +89,7 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                     && *ty != FactTypeKind::Date
                 {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Code::TypeMismatch,
                             format!(
                                 "`within … days` needs a date, but `{}` is {}",
@@ -104,7 +104,7 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                 }
                 if let Some(d) = days.value.filter(|&d| d > MAX_WITHIN_DAYS) {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Code::InvalidNumber,
                             format!(
                                 "`within {d} days` spans more than the {MAX_WITHIN_DAYS} days between the first and the last date labelc knows"
@@ -119,7 +119,7 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                 }
                 if days.value.is_some_and(|d| d < 0) {
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Code::InvalidNumber,
                             "the number of days must not be negative",
                             days.span,
@@ -143,7 +143,7 @@ pub fn check_test_value(model: &Model<'_>, given: &FactValue, diagnostics: &mut 
         return;
     };
     let mismatch = |what: &str, span, help: String| {
-        Diagnostic::error(
+        Diagnostic::new(
             Code::TypeMismatch,
             format!("`{}` is {} but is given {what}", fact.name, describe(ty)),
             span,
@@ -323,7 +323,7 @@ fn check_value_as(
                 ),
             };
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::UnknownVariant,
                     format!("`{name}` is not a value of `{}`", fact.name),
                     value.span,
@@ -364,7 +364,7 @@ fn check_value_as(
         _ => format!("compare `{}` with {}", fact.name, example(ty)),
     };
     diagnostics.push(
-        Diagnostic::error(
+        Diagnostic::new(
             Code::TypeMismatch,
             format!(
                 "`{}` is {} but {verb} {}",
@@ -398,7 +398,7 @@ fn unsupported(
     span: crate::span::Span,
     help: String,
 ) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::UnsupportedOperator,
         format!(
             "`{op}` is not defined on `{}`, which is {}",
@@ -413,7 +413,7 @@ fn unsupported(
 }
 
 fn not_a_set(fact: &Ident, ty: &FactTypeKind, op: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::NotASet,
         format!(
             "`{op}` needs a set, but `{}` is {}",

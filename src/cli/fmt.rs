@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use super::{
     Exit, color_stderr, print_err, print_out, usage_error, warn_skipped, write_atomically,
 };
-use crate::diag::render_human;
+use crate::diag::render::render_human;
 use crate::fmt::format_text;
 use crate::source::{Limited, PolicyWalk, SourceMap, read_limited};
 

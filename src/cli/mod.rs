@@ -212,7 +212,7 @@ pub fn compile_policies(
 ) -> Result<crate::rules::RuleSet, Exit> {
     let (sources, early) = load(paths).map_err(|message| usage_error(&message))?;
     let (outcome, rules) = crate::compile_sources(&sources, early);
-    print_err(&crate::diag::render_human(
+    print_err(&crate::diag::render::render_human(
         &outcome.diagnostics,
         &sources,
         color_stderr(),

@@ -44,7 +44,7 @@ pub fn format_text(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> 
         return Err(diagnostics.into_sorted());
     }
     let internal = |message: String| {
-        vec![Diagnostic::error(
+        vec![Diagnostic::new(
             Code::Internal,
             message,
             Span::new(file, 0, 0),
