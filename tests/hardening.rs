@@ -201,7 +201,7 @@ fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("labelc::syntax::file_too_large"),
+        stderr.contains("labelc::source::file_too_large"),
         "{stderr}"
     );
     assert!(
@@ -212,7 +212,7 @@ fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
     let zero = std::fs::File::open("/dev/zero").unwrap();
     let out = run_bounded(&["check", "-"], zero.into());
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("labelc::syntax::file_too_large"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("labelc::source::file_too_large"));
 
     // A 2 GB sparse file: refused from its size, in well under the time
     // reading it would take.

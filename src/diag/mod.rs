@@ -68,9 +68,9 @@ codes! {
     /// More items in one file than the limit
     TooManyItems = "labelc::syntax::too_many_items", Error;
     /// A file larger than the limit of 8 MiB
-    FileTooLarge = "labelc::syntax::file_too_large", Error;
+    FileTooLarge = "labelc::source::file_too_large", Error;
     /// A file that is not UTF-8 text
-    InvalidUtf8 = "labelc::syntax::invalid_utf8", Error;
+    InvalidUtf8 = "labelc::source::invalid_utf8", Error;
     /// A carriage return not followed by a line feed: `// note\rfact b: bool`
     LoneCarriageReturn = "labelc::syntax::lone_carriage_return", Error;
     /// A date literal that is not a calendar date: `effective 2026-02-30`
@@ -137,6 +137,27 @@ codes! {
     RecognitionRefuted = "labelc::analysis::recognition_refuted", Warning;
     /// An invariant of labelc itself broke; please report it with the input
     Internal = "labelc::internal", Error;
+}
+
+impl Code {
+    /// The names this code had before it was named after the stage that
+    /// emits it: still accepted on input ([`Code::from_name`]) and listed as
+    /// deprecated ids in SARIF, never emitted.
+    pub fn former_names(self) -> &'static [&'static str] {
+        match self {
+            Code::FileTooLarge => &["labelc::syntax::file_too_large"],
+            Code::InvalidUtf8 => &["labelc::syntax::invalid_utf8"],
+            _ => &[],
+        }
+    }
+
+    /// The code named `name`, by its name or one of its [former names](Code::former_names).
+    pub fn from_name(name: &str) -> Option<Code> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name || c.former_names().contains(&name))
+    }
 }
 
 impl fmt::Display for Code {
