@@ -157,7 +157,7 @@ fn ok_fixtures_report_nothing() {
 #[test]
 fn rendered_diagnostics() {
     insta::glob!(
-        "fixtures/{syntax,resolve,check,analysis}/*.policy",
+        "fixtures/{source,syntax,resolve,check,analysis}/*.policy",
         |path| {
             let (sources, outcome) = check_fixture(path);
             assert!(
