@@ -280,3 +280,20 @@ fn former_code_names_are_still_understood_but_never_emitted() {
     assert_eq!(Code::InvalidUtf8.as_str(), "labelc::source::invalid_utf8");
     assert_eq!(Code::from_name("labelc::nothing::such"), None);
 }
+
+/// Diagnostics are plain data: `diag/mod.rs` reads no source file and knows
+/// no renderer (which would bring back the `diag` ↔ `source` import cycle);
+/// rendering is `diag/render.rs`.
+#[test]
+fn diagnostic_data_does_not_depend_on_rendering() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diag");
+    let data = std::fs::read_to_string(root.join("mod.rs")).unwrap();
+    for needle in ["use crate::source", "crate::source::", "miette"] {
+        assert!(
+            !data.contains(needle),
+            "src/diag/mod.rs mentions `{needle}`"
+        );
+    }
+    let render = std::fs::read_to_string(root.join("render.rs")).unwrap();
+    assert!(render.contains("use crate::source::"));
+}
