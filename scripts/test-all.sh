@@ -9,8 +9,14 @@ export CARGO_TERM_COLOR=never
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings
-# CI=true makes insta fail on a changed snapshot.
-cargo test --locked
+# The API docs build with no warning (broken or private intra-doc links).
+RUSTDOCFLAGS='-D warnings' cargo doc --no-deps --locked
+# CI=true makes insta fail on a changed snapshot. insta records every snapshot
+# a test reads in the references file; a snapshot no test read is rejected.
+references="$PWD/target/insta-references.txt"
+rm -f "$references"
+INSTA_SNAPSHOT_REFERENCES_FILE="$references" cargo test --locked
+bash scripts/check-snapshots.sh "$references"
 # The main job on the reference policies must stay clean.
 cargo run --release --locked -- check --deny-warnings policies/
 # The reference policies stay in the canonical layout.

@@ -9,17 +9,19 @@
 //!
 //! [`check_sources`] and [`compile`] run it over a [`SourceMap`]; [`evaluate`]
 //! judges one product against a compiled scheme. The `labelc` binary is a thin
-//! layer over these functions.
+//! layer over these functions: it calls [`main_cli`], the one entry point to
+//! the command line, whose argument types (clap) are private to the library.
 
 pub mod analysis;
 pub mod ast;
 pub mod check;
-pub mod cli;
+mod cli;
 pub mod diag;
 pub mod diff;
 pub mod eval;
 pub mod export;
 pub mod fmt;
+pub mod fs;
 pub mod lsp;
 pub mod plan;
 pub mod resolve;
@@ -88,6 +90,21 @@ pub fn compile(sources: &SourceMap) -> Result<rules::RuleSet, Vec<Diagnostic>> {
 }
 
 pub use eval::{Outcome, Product, evaluate};
+
+/// Runs the `labelc` command line on this process's arguments and returns
+/// the exit status to end with (0 success, 1 errors in the input, 2 usage or
+/// I/O failure; `labelc --help` has the whole contract). Parsing errors and
+/// `--help` print and exit as clap does.
+///
+/// The command line's types are not part of the library's API:
+///
+/// ```compile_fail
+/// let _ = labelc::cli::run;
+/// ```
+pub fn main_cli() -> i32 {
+    let args = <cli::Cli as clap::Parser>::parse();
+    cli::run(args) as i32
+}
 
 /// Runs the pipeline; `lower` runs on the checked model when it has no errors.
 fn analyze<T>(

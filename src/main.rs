@@ -1,9 +1,6 @@
-//! The `labelc` binary: parse the command line, run the subcommand, exit with its code.
-
-use clap::Parser;
+//! The `labelc` binary: the command line lives in the library
+//! ([`labelc::main_cli`]); this runs it and exits with its status.
 
 fn main() {
-    let cli = labelc::cli::Cli::parse();
-    let exit = labelc::cli::run(cli);
-    std::process::exit(exit as i32);
+    std::process::exit(labelc::main_cli());
 }

@@ -1,6 +1,7 @@
 //! Diagnostics as SARIF 2.1.0 (`labelc check --format sarif`), for code
 //! scanning tools. One run; every diagnostic code is a rule (its summary as
-//! the description, its severity as the default level), every diagnostic a
+//! the description, its severity as the default level, its former names as
+//! `deprecatedIds`), every diagnostic a
 //! result with its primary place and its related places. Columns count
 //! Unicode code points, as labelc's own line:column do.
 
@@ -19,7 +20,7 @@ pub fn report(diagnostics: &[Diagnostic], sources: &SourceMap) -> Sarif {
     let rules: Vec<ReportingDescriptor> = Code::ALL
         .iter()
         .map(|code| {
-            ReportingDescriptor::builder()
+            let mut rule = ReportingDescriptor::builder()
                 .id(code.as_str())
                 .short_description(
                     MultiformatMessageString::builder()
@@ -31,7 +32,12 @@ pub fn report(diagnostics: &[Diagnostic], sources: &SourceMap) -> Sarif {
                         .level(serde_json::json!(level_word(code.severity())))
                         .build(),
                 )
-                .build()
+                .build();
+            let former = code.former_names();
+            if !former.is_empty() {
+                rule.deprecated_ids = Some(former.iter().map(|n| n.to_string()).collect());
+            }
+            rule
         })
         .collect();
     let results: Vec<SarifResult> = diagnostics
@@ -117,4 +123,27 @@ fn location(span: Span, label: &str, id: Option<usize>, sources: &SourceMap) -> 
 
 fn as_i64(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_renamed_code_lists_its_former_name_as_a_deprecated_id() {
+        let log = serde_json::to_value(report(&[], &SourceMap::new())).unwrap();
+        let rules = log["runs"][0]["tool"]["driver"]["rules"]
+            .as_array()
+            .unwrap();
+        let rule = |id: &str| rules.iter().find(|r| r["id"] == id).unwrap();
+        assert_eq!(
+            rule("labelc::source::invalid_utf8")["deprecatedIds"],
+            serde_json::json!(["labelc::syntax::invalid_utf8"])
+        );
+        assert!(
+            rule("labelc::check::type_mismatch")
+                .get("deprecatedIds")
+                .is_none()
+        );
+    }
 }

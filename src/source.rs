@@ -118,7 +118,7 @@ impl SourceMap {
         let name = name.into();
         let id = self.add(name.clone(), String::new());
         let size = size.map_or_else(|| "more than".to_string(), |size| format!("{size} bytes,"));
-        let diag = Diagnostic::error(
+        let diag = Diagnostic::new(
             Code::FileTooLarge,
             format!("`{name}` is {size} more than the limit of {MAX_FILE_BYTES} bytes"),
             Span::new(id, 0, 0),
@@ -170,7 +170,7 @@ impl SourceMap {
                     .and_then(|s| s.chars().next())
                     .map_or(lossy_at, |c| lossy_at + c.len_utf8());
                 let id = self.add(name.clone(), text);
-                let diag = Diagnostic::error(
+                let diag = Diagnostic::new(
                     Code::InvalidUtf8,
                     format!("`{name}` is not valid UTF-8 (first bad byte at offset {at})"),
                     Span::new(id, lossy_at, end),

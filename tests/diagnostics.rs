@@ -13,7 +13,8 @@
 
 use std::path::{Path, PathBuf};
 
-use labelc::diag::{Code, Severity, render_human};
+use labelc::diag::render::render_human;
+use labelc::diag::{Code, Severity};
 use labelc::source::SourceMap;
 
 fn fixtures() -> PathBuf {
@@ -91,7 +92,7 @@ fn every_code_has_a_fixture_that_reports_it() {
 
 #[test]
 fn every_fixture_is_named_after_a_code() {
-    for stage in ["syntax", "resolve", "check", "analysis"] {
+    for stage in ["source", "syntax", "resolve", "check", "analysis"] {
         for entry in std::fs::read_dir(fixtures().join(stage)).unwrap() {
             let path = entry.unwrap().path();
             let kind = path.file_stem().unwrap().to_str().unwrap();
@@ -156,7 +157,7 @@ fn ok_fixtures_report_nothing() {
 #[test]
 fn rendered_diagnostics() {
     insta::glob!(
-        "fixtures/{syntax,resolve,check,analysis}/*.policy",
+        "fixtures/{source,syntax,resolve,check,analysis}/*.policy",
         |path| {
             let (sources, outcome) = check_fixture(path);
             assert!(
@@ -202,11 +203,97 @@ fn docs_list_every_code() {
             .unwrap();
     let missing: Vec<&str> = Code::ALL
         .iter()
-        .map(|c| c.as_str())
+        .flat_map(|c| std::iter::once(c.as_str()).chain(c.former_names().iter().copied()))
         .filter(|c| !docs.contains(&format!("`{c}`")))
         .collect();
     assert!(
         missing.is_empty(),
         "docs/language.md does not list {missing:?}"
     );
+}
+
+/// Every code is named after the stage that emits it: some file that
+/// constructs it lives in `src/<stage>/` or is `<stage>.rs` (the check
+/// stage's `check/analysis.rs` reports `labelc::analysis::…`, the verdicts of
+/// `src/analysis/`). `labelc::internal` belongs to no stage.
+#[test]
+fn every_code_is_named_after_a_stage_that_emits_it() {
+    fn sources(dir: &Path, out: &mut Vec<(String, String)>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                sources(&path, out);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path.display().to_string().replace('\\', "/"), text));
+            }
+        }
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    sources(&src, &mut files);
+    let mut misnamed = Vec::new();
+    for &code in Code::ALL {
+        if code == Code::Internal {
+            continue;
+        }
+        let stage = code.as_str().split("::").nth(1).unwrap();
+        // `Code::FileTooLarge` but not `Code::FileTooLargeX`.
+        let variant = format!("Code::{code:?}");
+        let emitters: Vec<&str> = files
+            .iter()
+            .filter(|(path, _)| !path.contains("/src/diag/") && !path.ends_with("/sarif.rs"))
+            .filter(|(_, text)| {
+                text.match_indices(&variant).any(|(i, _)| {
+                    text.get(i + variant.len()..)
+                        .is_some_and(|rest| !rest.starts_with(|c: char| c.is_alphanumeric()))
+                })
+            })
+            .map(|(path, _)| path.as_str())
+            .collect();
+        let named = |path: &&str| {
+            path.contains(&format!("/src/{stage}/")) || path.ends_with(&format!("/{stage}.rs"))
+        };
+        if !emitters.iter().any(named) {
+            misnamed.push(format!("{code} is emitted in {emitters:?}"));
+        }
+    }
+    assert!(misnamed.is_empty(), "{misnamed:#?}");
+}
+
+#[test]
+fn former_code_names_are_still_understood_but_never_emitted() {
+    for &code in Code::ALL {
+        assert_eq!(Code::from_name(code.as_str()), Some(code));
+        for former in code.former_names() {
+            assert_eq!(Code::from_name(former), Some(code), "{former}");
+            assert!(
+                Code::ALL.iter().all(|c| c.as_str() != *former),
+                "{former} is both a former and a current name"
+            );
+        }
+    }
+    assert_eq!(
+        Code::from_name("labelc::syntax::invalid_utf8"),
+        Some(Code::InvalidUtf8)
+    );
+    assert_eq!(Code::InvalidUtf8.as_str(), "labelc::source::invalid_utf8");
+    assert_eq!(Code::from_name("labelc::nothing::such"), None);
+}
+
+/// Diagnostics are plain data: `diag/mod.rs` reads no source file and knows
+/// no renderer (which would bring back the `diag` ↔ `source` import cycle);
+/// rendering is `diag/render.rs`.
+#[test]
+fn diagnostic_data_does_not_depend_on_rendering() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/diag");
+    let data = std::fs::read_to_string(root.join("mod.rs")).unwrap();
+    for needle in ["use crate::source", "crate::source::", "miette"] {
+        assert!(
+            !data.contains(needle),
+            "src/diag/mod.rs mentions `{needle}`"
+        );
+    }
+    let render = std::fs::read_to_string(root.join("render.rs")).unwrap();
+    assert!(render.contains("use crate::source::"));
 }

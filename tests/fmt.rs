@@ -124,11 +124,12 @@ fn every_file_formats_idempotently_with_its_meaning_and_comments() {
             );
         }
     }
-    // Only files with syntax errors are refused, and those are fixtures.
+    // Only files with syntax errors (or not UTF-8) are refused, and those are fixtures.
     for path in &refused {
         let relative = path.strip_prefix(root()).unwrap();
         assert!(
             relative.starts_with("tests/fixtures/syntax")
+                || relative.starts_with("tests/fixtures/source")
                 || relative.starts_with("tests/fixtures/limits"),
             "{} was refused",
             relative.display()
@@ -514,7 +515,7 @@ fn standard_input_goes_to_standard_output() {
     let out = labelc_with_input(&["fmt", "-"], b"fact a: \xff");
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        text(&out.stderr).contains("labelc::syntax::invalid_utf8")
+        text(&out.stderr).contains("labelc::source::invalid_utf8")
             || text(&out.stderr).contains("UTF-8")
     );
     assert!(out.stdout.is_empty());

@@ -13,7 +13,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use labelc::diag::{Code, render_human};
+use labelc::diag::Code;
+use labelc::diag::render::render_human;
 
 /// 4,000 diagnostics in a 378 KB file: rendering for a person must be
 /// linear in diagnostics + file size (it took 22 s in release when each
@@ -200,7 +201,7 @@ fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("labelc::syntax::file_too_large"),
+        stderr.contains("labelc::source::file_too_large"),
         "{stderr}"
     );
     assert!(
@@ -211,7 +212,7 @@ fn endless_and_huge_policies_are_refused_without_reading_them_whole() {
     let zero = std::fs::File::open("/dev/zero").unwrap();
     let out = run_bounded(&["check", "-"], zero.into());
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("labelc::syntax::file_too_large"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("labelc::source::file_too_large"));
 
     // A 2 GB sparse file: refused from its size, in well under the time
     // reading it would take.

@@ -97,7 +97,7 @@ fn file_larger_than_the_limit() {
     assert_eq!(diag.map(|d| d.code), Some(Code::FileTooLarge));
     let (code, stderr) = run_binary(&vec![b' '; MAX_FILE_BYTES + 1]);
     assert_eq!(code, 1);
-    assert!(stderr.contains("labelc::syntax::file_too_large"));
+    assert!(stderr.contains("labelc::source::file_too_large"));
 }
 
 #[test]
@@ -116,7 +116,7 @@ fn too_many_items() {
 fn invalid_utf8_from_stdin() {
     let (code, stderr) = run_binary(b"fact a: bool\n\xff\xfe\n");
     assert_eq!(code, 1);
-    assert!(stderr.contains("labelc::syntax::invalid_utf8"));
+    assert!(stderr.contains("labelc::source::invalid_utf8"));
 }
 
 #[test]

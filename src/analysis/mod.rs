@@ -2,7 +2,7 @@
 //! one criterion or level also passes another, with a witness product when
 //! not. Lower (the targets to conditions over facts and categories) →
 //! encode (per-fact cells, Kleene logic as two literals per node, see
-//! [`encode`]) → ask (a SAT solver, `batsat`) → decode (the model as a
+//! `encode`) → ask (a SAT solver, `batsat`) → decode (the model as a
 //! product JSON line) → confirm (the real evaluator judges the witness).
 //!
 //! "Passes" is eval's: a criterion passes a product when it applies to the

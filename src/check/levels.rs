@@ -60,7 +60,7 @@ pub fn check_levels(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
                 && !in_cycle.contains(rank)
             {
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::IncludeNotLower,
                         format!("level {rank} includes level {target}, which is not lower"),
                         include.span,
@@ -114,7 +114,7 @@ fn check_at_least(group: &AtLeast, diagnostics: &mut Diagnostics) {
         return;
     };
     diagnostics.push(
-        Diagnostic::error(
+        Diagnostic::new(
             Code::InvalidAtLeast,
             message,
             group.k.span,
@@ -167,7 +167,7 @@ fn check_cycles(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) -> BTree
                         .collect::<Vec<_>>()
                         .join(" → ");
                     diagnostics.push(
-                        Diagnostic::error(
+                        Diagnostic::new(
                             Code::IncludeCycle,
                             format!("levels include each other in a cycle: {chain}"),
                             span,
@@ -230,7 +230,7 @@ fn check_monotone(index: &SchemeIndex<'_>, diagnostics: &mut Diagnostics) {
             what.push(format!("{groups_missing} `at_least` group(s)"));
         }
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::LevelNotMonotone,
                 format!(
                     "level {higher} of `{scheme}` is easier than level {lower}: it does not require {}",

@@ -154,7 +154,7 @@ fn require_fields(
 }
 
 fn missing(field: &str, owner: &str, span: Span, help: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::MissingField,
         format!("{owner} has no `{field}`"),
         span,
@@ -261,7 +261,7 @@ fn check_criterion(
     let applies_to_all = matches!(criterion.applies_to, None | Some(AppliesTo::All(_)));
     if applies_to_all && !has_categories {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::CriterionWithoutCategory,
                 format!("the criterion `{}` applies to no category: `{scheme}` declares none", criterion.id.name),
                 criterion.id.span,
@@ -278,7 +278,7 @@ fn check_date_order(from: Option<DateLit>, until: Option<DateLit>, diagnostics: 
         && b < a
     {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::DateOrder,
                 format!("`valid_until {b}` is before `valid_from {a}`"),
                 until.span,
@@ -315,7 +315,7 @@ fn check_category_dates(
         && date < outer_date
     {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::DateOrder,
                 format!(
                     "the category `{}` takes effect on {date}, before {owner} does ({outer_date})",

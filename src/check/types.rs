@@ -5,12 +5,12 @@ use crate::ast::*;
 use crate::diag::{Code, Diagnostic, Diagnostics, suggest};
 use crate::resolve::Model;
 
-/// Checks one condition. Facts that resolution could not find are skipped
-/// (already reported).
 /// The largest `N` in `within N days`: the span of the dates evaluation
 /// knows (years -9999 to 9999), beyond which a rule set could not be evaluated.
 pub const MAX_WITHIN_DAYS: i64 = 7_304_484;
 
+/// Checks one condition. Facts that resolution could not find are skipped
+/// (already reported).
 pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnostics) {
     let mut stack = vec![expr];
     while let Some(e) = stack.pop() {
@@ -19,22 +19,8 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
             ExprKind::Not(inner) | ExprKind::Paren(inner) => stack.push(inner),
             ExprKind::Present(_) => {}
             ExprKind::Fact(fact) => {
-                if let Some(ty) = fact_type(model, fact)
-                    && *ty != FactTypeKind::Bool
-                {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::NotBoolean,
-                            format!(
-                                "`{}` is {}, not `bool`, so it cannot stand alone as a condition",
-                                fact.name,
-                                describe(ty)
-                            ),
-                            fact.span,
-                            format!("this is {}", describe(ty)),
-                        )
-                        .with_help(alone_help(&fact.name, ty)),
-                    );
+                if let Some(ty) = fact_type(model, fact) {
+                    check_alone(fact, ty, diagnostics);
                 }
             }
             ExprKind::Compare { fact, op, value } => {
@@ -44,19 +30,7 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
             }
             ExprKind::In { fact, list, .. } => {
                 if let Some(ty) = fact_type(model, fact) {
-                    if *ty == FactTypeKind::SetOfString {
-                        diagnostics.push(unsupported(
-                            fact,
-                            ty,
-                            "in",
-                            e.span,
-                            format!("to test the elements of a set, write `{} subset_of [...]` or `{} contains \"…\"`", fact.name, fact.name),
-                        ));
-                    } else {
-                        for value in list {
-                            check_value(fact, ty, value, diagnostics);
-                        }
-                    }
+                    check_in(fact, ty, list, e.span, diagnostics);
                 }
             }
             ExprKind::Contains { fact, value } => {
@@ -85,53 +59,108 @@ pub fn check_condition(model: &Model<'_>, expr: &Expr, diagnostics: &mut Diagnos
                 }
             }
             ExprKind::Within { fact, days, .. } => {
-                if let Some(ty) = fact_type(model, fact)
-                    && *ty != FactTypeKind::Date
-                {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::TypeMismatch,
-                            format!(
-                                "`within … days` needs a date, but `{}` is {}",
-                                fact.name,
-                                describe(ty)
-                            ),
-                            fact.span,
-                            format!("this is {}", describe(ty)),
-                        )
-                        .with_help("use `within` on a fact declared as `date`"),
-                    );
-                }
-                if let Some(d) = days.value.filter(|&d| d > MAX_WITHIN_DAYS) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::InvalidNumber,
-                            format!(
-                                "`within {d} days` spans more than the {MAX_WITHIN_DAYS} days between the first and the last date labelc knows"
-                            ),
-                            days.span,
-                            "too many days",
-                        )
-                        .with_help(format!(
-                            "use at most {MAX_WITHIN_DAYS} days (years -9999 to 9999), or drop the `within` to accept any date"
-                        )),
-                    );
-                }
-                if days.value.is_some_and(|d| d < 0) {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            Code::InvalidNumber,
-                            "the number of days must not be negative",
-                            days.span,
-                            "negative",
-                        )
-                        .with_help(
-                            "write `before assessment` or `after assessment` to give the direction",
-                        ),
-                    );
-                }
+                check_within(fact_type(model, fact), fact, days, diagnostics);
             }
         }
+    }
+}
+
+/// A fact used alone as a condition must be a `bool`.
+fn check_alone(fact: &Ident, ty: &FactTypeKind, diagnostics: &mut Diagnostics) {
+    if *ty == FactTypeKind::Bool {
+        return;
+    }
+    diagnostics.push(
+        Diagnostic::new(
+            Code::NotBoolean,
+            format!(
+                "`{}` is {}, not `bool`, so it cannot stand alone as a condition",
+                fact.name,
+                describe(ty)
+            ),
+            fact.span,
+            format!("this is {}", describe(ty)),
+        )
+        .with_help(alone_help(&fact.name, ty)),
+    );
+}
+
+/// `fact in [...]`: not on a set; each value of the fact's type.
+fn check_in(
+    fact: &Ident,
+    ty: &FactTypeKind,
+    list: &[Value],
+    span: crate::span::Span,
+    diagnostics: &mut Diagnostics,
+) {
+    if *ty == FactTypeKind::SetOfString {
+        diagnostics.push(unsupported(
+            fact,
+            ty,
+            "in",
+            span,
+            format!(
+                "to test the elements of a set, write `{} subset_of [...]` or `{} contains \"…\"`",
+                fact.name, fact.name
+            ),
+        ));
+    } else {
+        for value in list {
+            check_value(fact, ty, value, diagnostics);
+        }
+    }
+}
+
+/// `fact within N days …`: a date fact (`ty`, when the fact is known) and a
+/// day count from 0 to [`MAX_WITHIN_DAYS`].
+fn check_within(
+    ty: Option<&FactTypeKind>,
+    fact: &Ident,
+    days: &IntLit,
+    diagnostics: &mut Diagnostics,
+) {
+    if let Some(ty) = ty
+        && *ty != FactTypeKind::Date
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::TypeMismatch,
+                format!(
+                    "`within … days` needs a date, but `{}` is {}",
+                    fact.name,
+                    describe(ty)
+                ),
+                fact.span,
+                format!("this is {}", describe(ty)),
+            )
+            .with_help("use `within` on a fact declared as `date`"),
+        );
+    }
+    if let Some(d) = days.value.filter(|&d| d > MAX_WITHIN_DAYS) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidNumber,
+                format!(
+                    "`within {d} days` spans more than the {MAX_WITHIN_DAYS} days between the first and the last date labelc knows"
+                ),
+                days.span,
+                "too many days",
+            )
+            .with_help(format!(
+                "use at most {MAX_WITHIN_DAYS} days (years -9999 to 9999), or drop the `within` to accept any date"
+            )),
+        );
+    }
+    if days.value.is_some_and(|d| d < 0) {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::InvalidNumber,
+                "the number of days must not be negative",
+                days.span,
+                "negative",
+            )
+            .with_help("write `before assessment` or `after assessment` to give the direction"),
+        );
     }
 }
 
@@ -143,7 +172,7 @@ pub fn check_test_value(model: &Model<'_>, given: &FactValue, diagnostics: &mut 
         return;
     };
     let mismatch = |what: &str, span, help: String| {
-        Diagnostic::error(
+        Diagnostic::new(
             Code::TypeMismatch,
             format!("`{}` is {} but is given {what}", fact.name, describe(ty)),
             span,
@@ -323,7 +352,7 @@ fn check_value_as(
                 ),
             };
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::UnknownVariant,
                     format!("`{name}` is not a value of `{}`", fact.name),
                     value.span,
@@ -364,7 +393,7 @@ fn check_value_as(
         _ => format!("compare `{}` with {}", fact.name, example(ty)),
     };
     diagnostics.push(
-        Diagnostic::error(
+        Diagnostic::new(
             Code::TypeMismatch,
             format!(
                 "`{}` is {} but {verb} {}",
@@ -398,7 +427,7 @@ fn unsupported(
     span: crate::span::Span,
     help: String,
 ) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::UnsupportedOperator,
         format!(
             "`{op}` is not defined on `{}`, which is {}",
@@ -413,7 +442,7 @@ fn unsupported(
 }
 
 fn not_a_set(fact: &Ident, ty: &FactTypeKind, op: &str) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::NotASet,
         format!(
             "`{op}` needs a set, but `{}` is {}",

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{Exit, color_stderr, load, print_err, print_out, usage_error};
 use crate::check::Summary;
-use crate::diag::{JsonDiagnostic, render_human, to_json};
+use crate::diag::render::{JsonDiagnostic, render_human, to_json};
 use crate::{CheckOutcome, check_sources};
 
 #[derive(Debug, clap::Args)]

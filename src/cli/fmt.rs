@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use super::{
     Exit, color_stderr, print_err, print_out, usage_error, warn_skipped, write_atomically,
 };
-use crate::diag::render_human;
+use crate::diag::render::render_human;
 use crate::fmt::format_text;
-use crate::source::{Limited, PolicyWalk, SourceMap, read_limited};
+use crate::source::{Limited, SourceMap, read_limited};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = concat!("\
@@ -35,30 +35,11 @@ enum Fate {
 }
 
 pub fn run(args: &Args) -> Exit {
-    let mut files = Vec::new();
-    let mut stdin = false;
-    let mut walk = PolicyWalk::new();
-    for path in &args.paths {
-        if path.as_os_str() == "-" {
-            if stdin {
-                return usage_error("`-` (standard input) is given more than once");
-            }
-            stdin = true;
-            continue;
-        }
-        if !path.exists() {
-            return usage_error(&format!("`{}` does not exist", path.display()));
-        }
-        let found = walk.collect(path);
-        warn_skipped(&mut walk);
-        match found {
-            Ok(_) if walk.met == 0 => {
-                return usage_error(&format!("`{}` holds no `*.policy` files", path.display()));
-            }
-            Ok(found) => files.extend(found),
-            Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
-        }
-    }
+    let crate::fs::PolicyPaths { stdin, files } =
+        match crate::fs::policy_paths(&args.paths, &mut warn_skipped) {
+            Ok(found) => found,
+            Err(e) => return usage_error(&e.to_string()),
+        };
     let (mut changed, mut unchanged, mut invalid) = (0usize, 0usize, 0usize);
     let mut count = |fate: Fate| match fate {
         Fate::Unchanged => unchanged += 1,

@@ -28,7 +28,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand};
 
 use crate::diag::Diagnostic;
-use crate::source::{PolicyWalk, SourceMap, read_limited, recorded_path};
+pub(crate) use crate::fs::write_atomically;
+use crate::source::SourceMap;
 
 /// Exit codes shared by every subcommand; [`exit_codes!`] is their text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -153,54 +154,16 @@ pub enum Format {
     Json,
 }
 
-/// Reads the given paths (files, directories of `*.policy`, `-` for stdin)
-/// into a source map. I/O problems are returned as a message (exit 2);
-/// files that are not UTF-8 or too large come back as diagnostics.
-/// Diagnostics name each file as given; the rule set records its path
-/// relative to the argument that named it ([`recorded_path`]).
+/// Reads the given paths into a source map ([`crate::fs::load_policies`]),
+/// printing a warning for each entry a directory walk skipped. A path that
+/// cannot be read comes back as its message (exit 2).
 pub fn load(paths: &[PathBuf]) -> Result<(SourceMap, Vec<Diagnostic>), String> {
-    let mut sources = SourceMap::new();
-    let mut early = Vec::new();
-    let mut stdin_read = false;
-    let mut walk = PolicyWalk::new();
-    for path in paths {
-        if path.as_os_str() == "-" {
-            if stdin_read {
-                return Err("`-` (standard input) is given more than once".to_string());
-            }
-            stdin_read = true;
-            let read =
-                read_limited(None).map_err(|e| format!("cannot read standard input: {e}"))?;
-            let (_, diag) = sources.add_read("<stdin>", read);
-            early.extend(diag);
-            continue;
-        }
-        if !path.exists() {
-            return Err(format!("`{}` does not exist", path.display()));
-        }
-        let files = walk
-            .collect(path)
-            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
-        warn_skipped(&mut walk);
-        if walk.met == 0 {
-            return Err(format!("`{}` holds no `*.policy` files", path.display()));
-        }
-        for file in files {
-            let read = read_limited(Some(&file))
-                .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-            let (id, diag) = sources.add_read(file.display().to_string(), read);
-            sources.set_path(id, recorded_path(path, &file));
-            early.extend(diag);
-        }
-    }
-    Ok((sources, early))
+    crate::fs::load_policies(paths, &mut warn_skipped).map_err(|e| e.to_string())
 }
 
-/// Prints (and forgets) a warning for each entry the walk skipped.
-pub(crate) fn warn_skipped(walk: &mut PolicyWalk) {
-    for skipped in walk.skipped.drain(..) {
-        print_err(&format!("warning: skipped {skipped}\n"));
-    }
+/// Prints a warning for an entry a directory walk skipped.
+pub(crate) fn warn_skipped(skipped: &str) {
+    print_err(&format!("warning: skipped {skipped}\n"));
 }
 
 /// Reads and compiles policy paths, printing the diagnostics on stderr; with
@@ -212,7 +175,7 @@ pub fn compile_policies(
 ) -> Result<crate::rules::RuleSet, Exit> {
     let (sources, early) = load(paths).map_err(|message| usage_error(&message))?;
     let (outcome, rules) = crate::compile_sources(&sources, early);
-    print_err(&crate::diag::render_human(
+    print_err(&crate::diag::render::render_human(
         &outcome.diagnostics,
         &sources,
         color_stderr(),
@@ -229,85 +192,6 @@ pub fn compile_policies(
 /// Whether to colour what goes to stderr.
 pub fn color_stderr() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-/// Temporary files older than this, of [`write_atomically`]'s naming, are
-/// left over from a killed run and removed by the next write to that file.
-const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(10 * 60);
-
-/// Writes `bytes` to `path` atomically: into a temporary file in the same
-/// directory (`.NAME.labelc-RANDOM.tmp`, an unpredictable name created
-/// exclusively), synced, then renamed over `path`. An interrupted run leaves
-/// `path` as it was. A symbolic link is written through (the file it points
-/// to is replaced, the link kept); an existing file keeps its permissions;
-/// temporary files of this naming (or the older `.NAME.PID.tmp`) left for
-/// more than ten minutes by a killed run are removed.
-pub fn write_atomically(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let target = match std::fs::symlink_metadata(path) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(path)?,
-        _ => path.to_path_buf(),
-    };
-    let dir = match target.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    remove_stale_temps(&dir, &name);
-    let prefix = format!(".{name}.labelc-");
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(&prefix).suffix(".tmp");
-    let existing = std::fs::metadata(&target).ok().map(|m| m.permissions());
-    #[cfg(unix)]
-    if existing.is_none() {
-        // A new file gets the usual mode (0666 less the umask), not tempfile's 0600.
-        use std::os::unix::fs::PermissionsExt as _;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
-    }
-    let mut temp = builder.tempfile_in(&dir)?;
-    temp.write_all(bytes)?;
-    if let Some(permissions) = existing {
-        temp.as_file().set_permissions(permissions)?;
-    }
-    temp.as_file().sync_all()?;
-    // On failure the temporary file is removed when `temp` is dropped.
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
-}
-
-/// Removes `dir/.NAME.labelc-*.tmp` and `dir/.NAME.DIGITS.tmp` files older
-/// than [`STALE_TEMP`]: what a run of labelc killed while writing `NAME`
-/// left behind. Failures are ignored: this is tidying, not the write.
-fn remove_stale_temps(dir: &std::path::Path, name: &str) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let prefix = format!(".{name}.");
-    for entry in entries.flatten() {
-        let file_name = entry.file_name();
-        let Some(rest) = file_name
-            .to_str()
-            .and_then(|n| n.strip_prefix(&prefix))
-            .and_then(|n| n.strip_suffix(".tmp"))
-        else {
-            continue;
-        };
-        let ours = rest.strip_prefix("labelc-").is_some_and(|r| !r.is_empty())
-            || (!rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()));
-        let stale = entry
-            .metadata()
-            .ok()
-            .filter(std::fs::Metadata::is_file)
-            .and_then(|m| m.modified().ok())
-            .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > STALE_TEMP);
-        if ours && stale {
-            let _ = std::fs::remove_file(entry.path());
-        }
-    }
 }
 
 /// `--as-of DATE`, or today (UTC) when it is not given; a bad date is a usage error.

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{Exit, Format, color_stderr, input_error, load, print_err, print_out, usage_error};
-use crate::diag::render_human as render_diagnostics;
+use crate::diag::render::render_human as render_diagnostics;
 use crate::suite;
 
 #[derive(Debug, clap::Args)]

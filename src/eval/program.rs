@@ -208,8 +208,8 @@ pub struct Program<'r> {
     /// confirmed by one comparison instead of a hash lookup.
     pub key_order: Vec<AtomicU32>,
     /// Every string constant of the conditions, by id; a product's string
-    /// that is none of them gets [`OTHER`]. Strings of up to 7 bytes are
-    /// keyed by their bytes packed into an integer ([`small_key`]): no byte
+    /// that is none of them gets `OTHER`. Strings of up to 7 bytes are
+    /// keyed by their bytes packed into an integer (`small_key`): no byte
     /// hashing and no `memcmp` for the short values sets usually hold.
     pub strings: FxHashMap<&'r str, u32>,
     pub short_strings: FxHashMap<u64, u32>,
@@ -671,7 +671,7 @@ impl<'r> Program<'r> {
         Some(slot)
     }
 
-    /// The id of a product's string for the fact of `slot`: [`OTHER`] when no
+    /// The id of a product's string for the fact of `slot`: `OTHER` when no
     /// condition compares that fact with it.
     pub fn intern_for(&self, slot: &Slot<'r>, s: &str) -> u32 {
         self.intern_keyed(slot, s, small_key(s))
@@ -691,7 +691,7 @@ impl<'r> Program<'r> {
         found.unwrap_or(OTHER)
     }
 
-    /// The id of a string constant ([`OTHER`] for strings no condition mentions).
+    /// The id of a string constant (`OTHER` for strings no condition mentions).
     pub fn intern(&self, s: &str) -> u32 {
         match small_key(s) {
             Some(key) => self.short_strings.get(&key).copied().unwrap_or(OTHER),

@@ -3,7 +3,7 @@
 //! The layout is computed from the parse tree and every token is copied from
 //! the source, so formatting changes whitespace and nothing else: the same
 //! items in the same order, the same fields in the same order, every comment
-//! kept (see [`printer`]). Rules, documented in docs/language.md:
+//! kept (see `printer`). Rules, documented in docs/language.md:
 //!
 //! - four spaces per level; one item, member or field per line; `{` ends the
 //!   header line and `}` has a line of its own (an empty block is `{}`);
@@ -44,7 +44,7 @@ pub fn format_text(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> 
         return Err(diagnostics.into_sorted());
     }
     let internal = |message: String| {
-        vec![Diagnostic::error(
+        vec![Diagnostic::new(
             Code::Internal,
             message,
             Span::new(file, 0, 0),

@@ -126,67 +126,8 @@ fn fact_type(kind: &ast::FactTypeKind) -> String {
 pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Option<String> {
     let mut out = String::new();
     match symbol.kind {
-        Kind::Fact => {
-            let fact = analysis
-                .files
-                .iter()
-                .flat_map(|f| &f.items)
-                .find_map(|i| match i {
-                    Item::Fact(f) if f.name.name == symbol.name => Some(f),
-                    _ => None,
-                })?;
-            let _ = writeln!(
-                out,
-                "**fact** `{}`: `{}`",
-                symbol.name,
-                fact_type(&fact.ty.kind)
-            );
-            if let Some(d) = &fact.description {
-                let _ = writeln!(out, "\n{}", d.value);
-            }
-            if let Some(u) = &fact.unit {
-                let _ = writeln!(out, "\nunit: {}", u.value);
-            }
-        }
-        Kind::Scheme => {
-            let versions: Vec<&ast::Scheme> = schemes(analysis)
-                .filter(|s| s.reference.id.name == symbol.name)
-                .collect();
-            let bound = match &symbol.version {
-                Some(v) => versions
-                    .iter()
-                    .find(|s| s.reference.version.as_ref().is_some_and(|x| &x.name == v))
-                    .copied(),
-                None => in_force(&versions, today()).map(|(s, _)| s),
-            };
-            let shown = bound.or(versions.last().copied())?;
-            let title = shown.title.as_ref().map_or("", |t| t.value.as_str());
-            let _ = writeln!(out, "**scheme** `{}`: {title}", symbol.name);
-            match (&symbol.version, bound) {
-                (Some(_), Some(s)) => {
-                    let _ = writeln!(out, "\nbinds to `{}`", s.reference.display());
-                }
-                (Some(v), None) => {
-                    let _ = writeln!(out, "\nversion `{v}` is not in this workspace");
-                }
-                (None, _) if definition => {}
-                (None, _) => {
-                    let date = today();
-                    if let Some((s, why)) = in_force(&versions, date) {
-                        let _ = writeln!(
-                            out,
-                            "\nunpinned: names the scheme, not a version. A recognition credits (or accepts a holding of) whichever version is judged; where one version is judged (a test's `scheme`, `--scheme`), it is the version in force on the assessment date: on {date} that is `{}`{why}",
-                            s.reference.display()
-                        );
-                    }
-                }
-            }
-            let names: Vec<String> = versions
-                .iter()
-                .map(|s| format!("`{}`", s.reference.display()))
-                .collect();
-            let _ = writeln!(out, "\nversions in this workspace: {}", names.join(", "));
-        }
+        Kind::Fact => describe_fact(&mut out, analysis, symbol)?,
+        Kind::Scheme => describe_scheme(&mut out, analysis, symbol, definition)?,
         Kind::Criterion => {
             for scheme in versions_of(analysis, symbol) {
                 let Some(c) = scheme.members.iter().find_map(|m| match m {
@@ -195,50 +136,7 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Optio
                 }) else {
                     continue;
                 };
-                let title = c.title.as_ref().map_or("", |t| t.value.as_str());
-                let _ = writeln!(
-                    out,
-                    "**criterion** `{}` of `{}`: {title}\n",
-                    c.id.name,
-                    scheme.reference.display()
-                );
-                if let Some(citation) = &c.citation {
-                    let source = citation
-                        .source
-                        .as_ref()
-                        .map_or(String::new(), |s| format!("{} ", s.name));
-                    let _ = writeln!(out, "- citation: {source}\"{}\"", citation.locator.value);
-                }
-                let _ = writeln!(out, "- status: {}", status(c.status.as_ref()));
-                let _ = writeln!(out, "- basis: {}", basis(c.basis.as_ref()));
-                let levels: Vec<String> = scheme
-                    .members
-                    .iter()
-                    .filter_map(|m| match m {
-                        Member::Level(l)
-                            if l.require
-                                .iter()
-                                .chain(l.at_least.iter().flat_map(|a| &a.of))
-                                .any(|id| id.name == symbol.name) =>
-                        {
-                            l.rank.value.map(|r| r.to_string())
-                        }
-                        _ => None,
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "- required by level(s): {}",
-                    if levels.is_empty() {
-                        "none (directly)".to_string()
-                    } else {
-                        levels.join(", ")
-                    }
-                );
-                if let Some(old) = &c.renamed_from {
-                    let _ = writeln!(out, "- renamed from `{}`", old.name);
-                }
-                out.push('\n');
+                describe_criterion(&mut out, scheme, c, symbol);
             }
         }
         Kind::Category | Kind::Level | Kind::Source => {
@@ -246,32 +144,158 @@ pub fn describe(analysis: &Analysis, symbol: &Symbol, definition: bool) -> Optio
                 let _ = member(&mut out, scheme, symbol);
             }
         }
-        Kind::Recognition => {
-            let r = analysis
-                .files
-                .iter()
-                .flat_map(|f| &f.items)
-                .find_map(|i| match i {
-                    Item::Recognition(r) if r.id.name == symbol.name => Some(r),
-                    _ => None,
-                })?;
-            let title = r.title.as_ref().map_or("", |t| t.value.as_str());
-            let _ = writeln!(out, "**recognition** `{}`: {title}", r.id.name);
-            if let (Some(from), Some(to)) = (&r.from, &r.to) {
-                let _ = writeln!(
-                    out,
-                    "\nfrom `{}` to `{}`",
-                    from.scheme.display(),
-                    to.display()
-                );
-            }
-        }
+        Kind::Recognition => describe_recognition(&mut out, analysis, symbol)?,
         Kind::Test => {
             let _ = writeln!(out, "**test** `{}`", symbol.name);
         }
     }
     let out = out.trim_end().to_string();
     (!out.is_empty()).then_some(out)
+}
+
+/// A fact: its type, description and unit.
+fn describe_fact(out: &mut String, analysis: &Analysis, symbol: &Symbol) -> Option<()> {
+    let fact = analysis
+        .files
+        .iter()
+        .flat_map(|f| &f.items)
+        .find_map(|i| match i {
+            Item::Fact(f) if f.name.name == symbol.name => Some(f),
+            _ => None,
+        })?;
+    let _ = writeln!(
+        out,
+        "**fact** `{}`: `{}`",
+        symbol.name,
+        fact_type(&fact.ty.kind)
+    );
+    if let Some(d) = &fact.description {
+        let _ = writeln!(out, "\n{}", d.value);
+    }
+    if let Some(u) = &fact.unit {
+        let _ = writeln!(out, "\nunit: {}", u.value);
+    }
+    Some(())
+}
+
+/// A scheme: its title, the version a reference binds to, and every version
+/// in the workspace.
+fn describe_scheme(
+    out: &mut String,
+    analysis: &Analysis,
+    symbol: &Symbol,
+    definition: bool,
+) -> Option<()> {
+    let versions: Vec<&ast::Scheme> = schemes(analysis)
+        .filter(|s| s.reference.id.name == symbol.name)
+        .collect();
+    let bound = match &symbol.version {
+        Some(v) => versions
+            .iter()
+            .find(|s| s.reference.version.as_ref().is_some_and(|x| &x.name == v))
+            .copied(),
+        None => in_force(&versions, today()).map(|(s, _)| s),
+    };
+    let shown = bound.or(versions.last().copied())?;
+    let title = shown.title.as_ref().map_or("", |t| t.value.as_str());
+    let _ = writeln!(out, "**scheme** `{}`: {title}", symbol.name);
+    match (&symbol.version, bound) {
+        (Some(_), Some(s)) => {
+            let _ = writeln!(out, "\nbinds to `{}`", s.reference.display());
+        }
+        (Some(v), None) => {
+            let _ = writeln!(out, "\nversion `{v}` is not in this workspace");
+        }
+        (None, _) if definition => {}
+        (None, _) => {
+            let date = today();
+            if let Some((s, why)) = in_force(&versions, date) {
+                let _ = writeln!(
+                    out,
+                    "\nunpinned: names the scheme, not a version. A recognition credits (or accepts a holding of) whichever version is judged; where one version is judged (a test's `scheme`, `--scheme`), it is the version in force on the assessment date: on {date} that is `{}`{why}",
+                    s.reference.display()
+                );
+            }
+        }
+    }
+    let names: Vec<String> = versions
+        .iter()
+        .map(|s| format!("`{}`", s.reference.display()))
+        .collect();
+    let _ = writeln!(out, "\nversions in this workspace: {}", names.join(", "));
+    Some(())
+}
+
+/// One scheme version's criterion: title, citation, status, basis and the
+/// levels that require it.
+fn describe_criterion(out: &mut String, scheme: &ast::Scheme, c: &ast::Criterion, symbol: &Symbol) {
+    let title = c.title.as_ref().map_or("", |t| t.value.as_str());
+    let _ = writeln!(
+        out,
+        "**criterion** `{}` of `{}`: {title}\n",
+        c.id.name,
+        scheme.reference.display()
+    );
+    if let Some(citation) = &c.citation {
+        let source = citation
+            .source
+            .as_ref()
+            .map_or(String::new(), |s| format!("{} ", s.name));
+        let _ = writeln!(out, "- citation: {source}\"{}\"", citation.locator.value);
+    }
+    let _ = writeln!(out, "- status: {}", status(c.status.as_ref()));
+    let _ = writeln!(out, "- basis: {}", basis(c.basis.as_ref()));
+    let levels: Vec<String> = scheme
+        .members
+        .iter()
+        .filter_map(|m| match m {
+            Member::Level(l)
+                if l.require
+                    .iter()
+                    .chain(l.at_least.iter().flat_map(|a| &a.of))
+                    .any(|id| id.name == symbol.name) =>
+            {
+                l.rank.value.map(|r| r.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "- required by level(s): {}",
+        if levels.is_empty() {
+            "none (directly)".to_string()
+        } else {
+            levels.join(", ")
+        }
+    );
+    if let Some(old) = &c.renamed_from {
+        let _ = writeln!(out, "- renamed from `{}`", old.name);
+    }
+    out.push('\n');
+}
+
+/// A recognition: its title and what it goes from and to.
+fn describe_recognition(out: &mut String, analysis: &Analysis, symbol: &Symbol) -> Option<()> {
+    let r = analysis
+        .files
+        .iter()
+        .flat_map(|f| &f.items)
+        .find_map(|i| match i {
+            Item::Recognition(r) if r.id.name == symbol.name => Some(r),
+            _ => None,
+        })?;
+    let title = r.title.as_ref().map_or("", |t| t.value.as_str());
+    let _ = writeln!(out, "**recognition** `{}`: {title}", r.id.name);
+    if let (Some(from), Some(to)) = (&r.from, &r.to) {
+        let _ = writeln!(
+            out,
+            "\nfrom `{}` to `{}`",
+            from.scheme.display(),
+            to.display()
+        );
+    }
+    Some(())
 }
 
 fn member(out: &mut String, scheme: &ast::Scheme, symbol: &Symbol) -> Option<()> {

@@ -128,7 +128,7 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
                 Item::Scheme(scheme) => {
                     let Some(version) = &scheme.reference.version else {
                         diagnostics.push(
-                            Diagnostic::error(
+                            Diagnostic::new(
                                 Code::MissingField,
                                 format!("the scheme `{}` has no version", scheme.reference.id.name),
                                 scheme.reference.span,
@@ -202,7 +202,7 @@ pub fn resolve<'a>(files: &'a [File], diagnostics: &mut Diagnostics) -> Model<'a
 }
 
 fn duplicate(kind: &str, name: &str, again: Span, first: Span) -> Diagnostic {
-    Diagnostic::error(
+    Diagnostic::new(
         Code::DuplicateDefinition,
         format!("the {kind} `{name}` is defined twice"),
         again,
@@ -339,7 +339,7 @@ fn unknown<'b>(
         Some(best) => format!("did you mean `{best}`?"),
         None => fallback_help,
     };
-    Diagnostic::error(
+    Diagnostic::new(
         code,
         format!("unknown {kind} `{}`{place}", name.name),
         name.span,
@@ -450,7 +450,7 @@ fn check_level_ref(
     }
     let ranks: Vec<String> = index.levels.keys().map(i64::to_string).collect();
     diagnostics.push(
-        Diagnostic::error(
+        Diagnostic::new(
             Code::UnknownLevel,
             format!("unknown level `{value}` in scheme `{scheme_name}`"),
             rank.span,
@@ -623,7 +623,7 @@ impl<'a> Model<'a> {
                     ),
                 };
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::UnknownVersion,
                         format!("unknown version `{}` of scheme `{id}`", version.name),
                         version.span,
@@ -643,7 +643,7 @@ impl<'a> Model<'a> {
         diagnostics: &mut Diagnostics,
     ) {
         diagnostics.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::UnknownScheme,
                 format!("unknown scheme `{}`", reference.id.name),
                 reference.id.span,

@@ -81,7 +81,7 @@ fn resolve_test<'a>(
         let fact = &value.fact;
         if let Some(first) = given.get(fact.name.as_str()) {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::DuplicateField,
                     format!("the fact `{}` is given twice in this test", fact.name),
                     fact.span,
@@ -112,7 +112,7 @@ fn resolve_holding(model: &Model<'_>, holding: &Holding, diagnostics: &mut Diagn
         HeldKind::Level if target.name.bytes().all(|b| b.is_ascii_digit()) => {
             let Ok(rank) = target.name.parse::<i64>() else {
                 diagnostics.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::InvalidNumber,
                         format!("the level rank `{}` does not fit in 64 bits", target.name),
                         target.span,
@@ -126,7 +126,7 @@ fn resolve_holding(model: &Model<'_>, holding: &Holding, diagnostics: &mut Diagn
         }
         HeldKind::Level => {
             diagnostics.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::UnknownLevel,
                     format!("`{}` is not a level rank", target.name),
                     target.span,

@@ -112,7 +112,14 @@ impl Holding {
     /// in `rules`. Unpinned, a level or criterion is known when some version
     /// of the scheme has it.
     pub fn validate(&self, rules: &RuleSet) -> Result<(), HoldingError> {
-        let versions: Vec<&Scheme> = rules
+        let versions = self.versions(rules)?;
+        self.validate_held(&versions)
+    }
+
+    /// The versions of the scheme the holding names: the pinned one, or
+    /// every version when unpinned; an error when there are none.
+    fn versions<'r>(&self, rules: &'r RuleSet) -> Result<Vec<&'r Scheme>, HoldingError> {
+        let versions: Vec<&'r Scheme> = rules
             .schemes
             .iter()
             .filter(|s| s.id == self.scheme)
@@ -139,10 +146,10 @@ impl Holding {
                 help,
             ));
         }
-        let versions: Vec<&Scheme> = match &self.version {
+        Ok(match &self.version {
             None => versions,
             Some(version) => {
-                let pinned: Vec<&Scheme> = versions
+                let pinned: Vec<&'r Scheme> = versions
                     .iter()
                     .copied()
                     .filter(|s| &s.version == version)
@@ -171,7 +178,11 @@ impl Holding {
                 }
                 pinned
             }
-        };
+        })
+    }
+
+    /// Checks that the level or criterion held exists in one of `versions`.
+    fn validate_held(&self, versions: &[&Scheme]) -> Result<(), HoldingError> {
         let name = self.scheme_prefix();
         match &self.held {
             Held::Level(rank) => {

@@ -212,7 +212,7 @@ impl<'a> Builder<'a> {
         if self.items > MAX_ITEMS && !self.too_many_reported {
             self.too_many_reported = true;
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::TooManyItems,
                     format!("this file has more than {MAX_ITEMS} items"),
                     Span::new(
@@ -231,7 +231,7 @@ impl<'a> Builder<'a> {
 
     fn internal(&mut self, Malformed(span): Malformed) {
         self.push(
-            Diagnostic::error(
+            Diagnostic::new(
                 Code::Internal,
                 "labelc could not build this item from its parse tree",
                 span,
@@ -250,7 +250,7 @@ impl<'a> Builder<'a> {
             let shown: String = name.chars().take(16).collect();
             let start = span.start as usize;
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::IdentifierTooLong,
                     format!(
                         "`{shown}…` is {} bytes long, more than the limit of {MAX_IDENTIFIER_BYTES}",
@@ -308,7 +308,7 @@ impl<'a> Builder<'a> {
         };
         if value.is_none() {
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::InvalidDate,
                     format!("`{raw}` is not a calendar date"),
                     span,
@@ -325,7 +325,7 @@ impl<'a> Builder<'a> {
         let value = pair.as_str().parse::<i64>().ok();
         if value.is_none() {
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::InvalidNumber,
                     format!("`{}` does not fit in a 64-bit integer", pair.as_str()),
                     span,
@@ -348,7 +348,7 @@ impl<'a> Builder<'a> {
                 .unwrap_or(text)
                 .trim_start_matches('-');
             self.push(
-                Diagnostic::error(
+                Diagnostic::new(
                     Code::InvalidNumber,
                     format!(
                         "this decimal has {} digits before the point: it does not fit in a 64-bit float",
@@ -368,7 +368,7 @@ impl<'a> Builder<'a> {
             Some(previous) => {
                 let previous = previous.span();
                 self.push(
-                    Diagnostic::error(
+                    Diagnostic::new(
                         Code::DuplicateField,
                         format!("`{field}` is given twice"),
                         value.span(),
@@ -568,7 +568,7 @@ impl<'a> Builder<'a> {
                 Some(context),
             ),
             // The slice parses alone: what broke is where it ended.
-            Ok(_) => Diagnostic::error(
+            Ok(_) => Diagnostic::new(
                 Code::SyntaxUnexpected,
                 "this item could not be read in its place",
                 span,
@@ -932,7 +932,7 @@ impl<'a> Builder<'a> {
                     let id = self.ident(&self.field_value(child)?);
                     if let Some(first) = &renamed_from {
                         self.push(
-                            Diagnostic::error(
+                            Diagnostic::new(
                                 Code::DuplicateField,
                                 "`renamed_from` is given twice",
                                 id.span,

@@ -66,7 +66,7 @@ pub fn from_pest(
         }
         None => "see docs/language.md for the syntax of each construct".to_string(),
     });
-    Diagnostic::error(Code::SyntaxUnexpected, message, span, label).with_help(help)
+    Diagnostic::new(Code::SyntaxUnexpected, message, span, label).with_help(help)
 }
 
 /// Advice for common slips, keyed on what was found and what was expected.

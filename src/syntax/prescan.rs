@@ -28,7 +28,7 @@ pub fn check_line_ends(file: FileId, text: &str) -> Option<Diagnostic> {
         format!("a carriage return not followed by a line feed (and {more} more in this file)")
     };
     Some(
-        Diagnostic::error(
+        Diagnostic::new(
             Code::LoneCarriageReturn,
             message,
             Span::new(file, first, first + 1),
@@ -106,7 +106,7 @@ pub fn check_depth(file: FileId, text: &str) -> Option<Diagnostic> {
 
 fn too_deep(file: FileId, depth: usize, at: usize, len: usize) -> Option<Diagnostic> {
     (depth > MAX_DEPTH).then(|| {
-        Diagnostic::error(
+        Diagnostic::new(
             Code::SyntaxTooDeep,
             format!("nesting is deeper than the limit of {MAX_DEPTH} levels"),
             Span::new(file, at, at + len),

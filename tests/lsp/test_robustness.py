@@ -134,7 +134,7 @@ async def test_a_10_mb_buffer(client: LanguageClient, tmp_path):
         if target in client.diagnostics:
             break
         await asyncio.sleep(0.05)
-    assert [d.code for d in client.diagnostics[target]] == ["labelc::syntax::file_too_large"]
+    assert [d.code for d in client.diagnostics[target]] == ["labelc::source::file_too_large"]
     with pytest.raises(Exception, match="8 MiB"):
         await client.text_document_formatting_async(
             types.DocumentFormattingParams(

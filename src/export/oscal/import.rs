@@ -218,94 +218,14 @@ fn skeleton(catalog: &Catalog) -> Result<String, ImportError> {
     let scheme = labelc_prop(&meta.props, "scheme-id")
         .filter(|id| is_name(id))
         .map_or_else(|| to_name(&meta.title, "scheme"), str::to_string);
-    let version: String = meta
-        .version
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let version = if version.is_empty() {
-        "1".to_string()
-    } else {
-        version
-    };
+    let version = scheme_version(&meta.version);
     let resources: &[Resource] = catalog
         .back_matter
         .as_ref()
         .map_or(&[], |b| b.resources.as_slice());
-    // Source ids, one per resource, unique.
-    let mut taken = BTreeSet::new();
-    let source_ids: Vec<String> = resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let base = labelc_prop(&r.props, "source-id")
-                .filter(|id| is_name(id))
-                .map_or_else(
-                    || {
-                        to_name(
-                            r.title.as_deref().unwrap_or(""),
-                            &format!("source_{}", i + 1),
-                        )
-                    },
-                    str::to_string,
-                );
-            let mut id = base.clone();
-            let mut n = 2;
-            while !taken.insert(id.clone()) {
-                id = format!("{base}_{n}");
-                n += 1;
-            }
-            id
-        })
-        .collect();
+    let source_ids = source_ids(resources);
     let mut used_sources = BTreeSet::new();
-    let mut criteria = String::new();
-    let mut ids = BTreeSet::new();
-    for control in &controls {
-        let base = criterion_id(control);
-        let mut id = base.clone();
-        let mut n = 2;
-        while !ids.insert(id.clone()) {
-            id = format!("{base}-{n}");
-            n += 1;
-        }
-        let _ = writeln!(criteria, "\ncriterion {id} {{");
-        let _ = writeln!(criteria, "title {}", quote(&control.title));
-        let citation = control.links.iter().find_map(|link| {
-            let text = link.text.as_deref().filter(|t| !t.trim().is_empty())?;
-            if link.rel.as_deref() != Some("reference") {
-                return None;
-            }
-            let target = link.href.strip_prefix('#');
-            let source = target.and_then(|uuid| {
-                resources
-                    .iter()
-                    .position(|r| r.uuid == uuid)
-                    .and_then(|i| source_ids.get(i))
-            });
-            Some((source, text))
-        });
-        let citation =
-            citation.or_else(|| labelc_prop(&control.props, "citation").map(|text| (None, text)));
-        match citation {
-            Some((Some(source), text)) => {
-                used_sources.insert(source.clone());
-                let _ = writeln!(criteria, "citation {source} {}", quote(text));
-            }
-            Some((None, text)) => {
-                let _ = writeln!(criteria, "citation {}", quote(text));
-            }
-            None => {}
-        }
-        let _ = writeln!(criteria, "status pending {}", quote(PENDING));
-        criteria.push_str("}\n");
-    }
+    let criteria = criteria(&controls, resources, &source_ids, &mut used_sources);
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -339,4 +259,114 @@ fn skeleton(catalog: &Catalog) -> Result<String, ImportError> {
     out.push_str(&criteria);
     out.push_str("}\n");
     Ok(out)
+}
+
+/// The catalog's version as a scheme version: characters a version cannot
+/// hold become `-`; `1` when there is none.
+fn scheme_version(version: &str) -> String {
+    let version: String = version
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    if version.is_empty() {
+        "1".to_string()
+    } else {
+        version
+    }
+}
+
+/// Source ids, one per resource, unique.
+fn source_ids(resources: &[Resource]) -> Vec<String> {
+    let mut taken = BTreeSet::new();
+    resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let base = labelc_prop(&r.props, "source-id")
+                .filter(|id| is_name(id))
+                .map_or_else(
+                    || {
+                        to_name(
+                            r.title.as_deref().unwrap_or(""),
+                            &format!("source_{}", i + 1),
+                        )
+                    },
+                    str::to_string,
+                );
+            let mut id = base.clone();
+            let mut n = 2;
+            while !taken.insert(id.clone()) {
+                id = format!("{base}_{n}");
+                n += 1;
+            }
+            id
+        })
+        .collect()
+}
+
+/// One pending criterion per control, ids unique; the sources their
+/// citations name are added to `used_sources`.
+fn criteria(
+    controls: &[&Control],
+    resources: &[Resource],
+    source_ids: &[String],
+    used_sources: &mut BTreeSet<String>,
+) -> String {
+    let mut criteria = String::new();
+    let mut ids = BTreeSet::new();
+    for control in controls {
+        let base = criterion_id(control);
+        let mut id = base.clone();
+        let mut n = 2;
+        while !ids.insert(id.clone()) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let _ = writeln!(criteria, "\ncriterion {id} {{");
+        let _ = writeln!(criteria, "title {}", quote(&control.title));
+        match citation(control, resources, source_ids) {
+            Some((Some(source), text)) => {
+                used_sources.insert(source.clone());
+                let _ = writeln!(criteria, "citation {source} {}", quote(text));
+            }
+            Some((None, text)) => {
+                let _ = writeln!(criteria, "citation {}", quote(text));
+            }
+            None => {}
+        }
+        let _ = writeln!(criteria, "status pending {}", quote(PENDING));
+        criteria.push_str("}\n");
+    }
+    criteria
+}
+
+/// A control's citation: the text of its first `reference` link, with the
+/// source id of the resource it points to (when it points to one), else its
+/// `citation` property.
+fn citation<'c>(
+    control: &'c Control,
+    resources: &[Resource],
+    source_ids: &'c [String],
+) -> Option<(Option<&'c String>, &'c str)> {
+    let citation = control.links.iter().find_map(|link| {
+        let text = link.text.as_deref().filter(|t| !t.trim().is_empty())?;
+        if link.rel.as_deref() != Some("reference") {
+            return None;
+        }
+        let target = link.href.strip_prefix('#');
+        let source = target.and_then(|uuid| {
+            resources
+                .iter()
+                .position(|r| r.uuid == uuid)
+                .and_then(|i| source_ids.get(i))
+        });
+        Some((source, text))
+    });
+    citation.or_else(|| labelc_prop(&control.props, "citation").map(|text| (None, text)))
 }

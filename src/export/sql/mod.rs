@@ -235,104 +235,134 @@ impl Writer<'_, '_, '_> {
                 comparison: c,
                 value,
                 ..
-            } => {
-                let (literal, double) = self.scalar(text, value)?;
-                let as_double =
-                    double || matches!(self.fact_type(fact.slot), Some(FactType::Decimal));
-                let literal = match value {
-                    Literal::Int(i) if as_double => self.number(text, *i as f64)?,
-                    _ => literal,
-                };
-                format!(
-                    "({} {} {literal})",
-                    self.operand(fact.slot, as_double),
-                    comparison(*c)
-                )
-            }
+            } => self.compare(text, fact.slot, *c, value)?,
             Condition::In {
                 fact,
                 values,
                 negated,
                 ..
-            } => {
-                let numeric = matches!(
-                    self.fact_type(fact.slot),
-                    Some(FactType::Int | FactType::Decimal)
-                );
-                let column = self.operand(fact.slot, numeric);
-                let items = values
-                    .iter()
-                    .map(|v| match v {
-                        Literal::Int(i) if numeric => self.number(text, *i as f64),
-                        other => self.scalar(text, other).map(|(s, _)| s),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?;
-                if items.is_empty() {
-                    let empty = if *negated { "TRUE" } else { "FALSE" };
-                    format!("(CASE WHEN {column} IS NULL THEN NULL ELSE {empty} END)")
-                } else {
-                    let not = if *negated { "NOT " } else { "" };
-                    format!("({column} {not}IN ({}))", items.join(", "))
-                }
-            }
+            } => self.in_list(text, fact.slot, values, *negated)?,
             Condition::Contains { fact, value, .. } => {
                 let column = self.operand(fact.slot, false);
                 self.dialect
                     .list_contains(&column, &self.dialect.string(value))
             }
-            Condition::SubsetOf { fact, values, .. } => {
-                let column = self.operand(fact.slot, false);
-                let inside = if values.is_empty() {
-                    "FALSE".to_string()
-                } else {
-                    let list: Vec<String> = values.iter().map(|v| self.dialect.string(v)).collect();
-                    format!("x IN ({})", list.join(", "))
-                };
-                let all = self.dialect.list_all(&column, "x", &inside);
-                format!("(CASE WHEN {column} IS NULL THEN NULL ELSE {all} END)")
-            }
-            Condition::SupersetOf { fact, values, .. } => {
-                let column = self.operand(fact.slot, false);
-                let each: Vec<String> = values
-                    .iter()
-                    .map(|v| self.dialect.list_contains(&column, &self.dialect.string(v)))
-                    .collect();
-                let all = if each.is_empty() {
-                    "TRUE".to_string()
-                } else {
-                    each.join(" AND ")
-                };
-                format!("(CASE WHEN {column} IS NULL THEN NULL ELSE ({all}) END)")
-            }
+            Condition::SubsetOf { fact, values, .. } => self.subset_of(fact.slot, values),
+            Condition::SupersetOf { fact, values, .. } => self.superset_of(fact.slot, values),
             Condition::Within {
                 fact,
                 days,
                 direction,
                 ..
-            } => {
-                let column = self.operand(fact.slot, false);
-                let as_of = self.program.as_of;
-                let span = jiff::Span::new().try_days(*days).ok();
-                // As `eval`: a bound past the calendar's end is no bound.
-                let (lo, hi) = match direction {
-                    Direction::Before => {
-                        (span.and_then(|s| as_of.checked_sub(s).ok()), Some(as_of))
-                    }
-                    Direction::After => (Some(as_of), span.and_then(|s| as_of.checked_add(s).ok())),
-                };
-                let mut parts = Vec::new();
-                if let Some(lo) = lo.filter(|d| d.year() >= 1) {
-                    parts.push(format!("{column} >= {}", self.date(text, lo)?));
-                }
-                if let Some(hi) = hi {
-                    parts.push(format!("{column} <= {}", self.date(text, hi)?));
-                }
-                if parts.is_empty() {
-                    format!("({column} IS NOT NULL)")
-                } else {
-                    format!("({})", parts.join(" AND "))
-                }
-            }
+            } => self.within(text, fact.slot, *days, *direction)?,
+        })
+    }
+
+    /// `fact <op> value`; numbers compare as DOUBLE when either side is a decimal.
+    fn compare(
+        &mut self,
+        text: &str,
+        slot: u32,
+        c: Comparison,
+        value: &Literal,
+    ) -> Result<String, SqlError> {
+        let (literal, double) = self.scalar(text, value)?;
+        let as_double = double || matches!(self.fact_type(slot), Some(FactType::Decimal));
+        let literal = match value {
+            Literal::Int(i) if as_double => self.number(text, *i as f64)?,
+            _ => literal,
+        };
+        Ok(format!(
+            "({} {} {literal})",
+            self.operand(slot, as_double),
+            comparison(c)
+        ))
+    }
+
+    /// `fact [not] in (values)`; an empty list is FALSE (TRUE negated) for a known fact.
+    fn in_list(
+        &mut self,
+        text: &str,
+        slot: u32,
+        values: &[Literal],
+        negated: bool,
+    ) -> Result<String, SqlError> {
+        let numeric = matches!(
+            self.fact_type(slot),
+            Some(FactType::Int | FactType::Decimal)
+        );
+        let column = self.operand(slot, numeric);
+        let items = values
+            .iter()
+            .map(|v| match v {
+                Literal::Int(i) if numeric => self.number(text, *i as f64),
+                other => self.scalar(text, other).map(|(s, _)| s),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(if items.is_empty() {
+            let empty = if negated { "TRUE" } else { "FALSE" };
+            format!("(CASE WHEN {column} IS NULL THEN NULL ELSE {empty} END)")
+        } else {
+            let not = if negated { "NOT " } else { "" };
+            format!("({column} {not}IN ({}))", items.join(", "))
+        })
+    }
+
+    /// `fact subset_of [values]`: every member is one of `values`.
+    fn subset_of(&mut self, slot: u32, values: &[String]) -> String {
+        let column = self.operand(slot, false);
+        let inside = if values.is_empty() {
+            "FALSE".to_string()
+        } else {
+            let list: Vec<String> = values.iter().map(|v| self.dialect.string(v)).collect();
+            format!("x IN ({})", list.join(", "))
+        };
+        let all = self.dialect.list_all(&column, "x", &inside);
+        format!("(CASE WHEN {column} IS NULL THEN NULL ELSE {all} END)")
+    }
+
+    /// `fact superset_of [values]`: the set holds each of `values`.
+    fn superset_of(&mut self, slot: u32, values: &[String]) -> String {
+        let column = self.operand(slot, false);
+        let each: Vec<String> = values
+            .iter()
+            .map(|v| self.dialect.list_contains(&column, &self.dialect.string(v)))
+            .collect();
+        let all = if each.is_empty() {
+            "TRUE".to_string()
+        } else {
+            each.join(" AND ")
+        };
+        format!("(CASE WHEN {column} IS NULL THEN NULL ELSE ({all}) END)")
+    }
+
+    /// `fact within N days before|after assessment`, as date bounds.
+    fn within(
+        &mut self,
+        text: &str,
+        slot: u32,
+        days: i64,
+        direction: Direction,
+    ) -> Result<String, SqlError> {
+        let column = self.operand(slot, false);
+        let as_of = self.program.as_of;
+        let span = jiff::Span::new().try_days(days).ok();
+        // As `eval`: a bound past the calendar's end is no bound.
+        let (lo, hi) = match direction {
+            Direction::Before => (span.and_then(|s| as_of.checked_sub(s).ok()), Some(as_of)),
+            Direction::After => (Some(as_of), span.and_then(|s| as_of.checked_add(s).ok())),
+        };
+        let mut parts = Vec::new();
+        if let Some(lo) = lo.filter(|d| d.year() >= 1) {
+            parts.push(format!("{column} >= {}", self.date(text, lo)?));
+        }
+        if let Some(hi) = hi {
+            parts.push(format!("{column} <= {}", self.date(text, hi)?));
+        }
+        Ok(if parts.is_empty() {
+            format!("({column} IS NOT NULL)")
+        } else {
+            format!("({})", parts.join(" AND "))
         })
     }
 
@@ -393,110 +423,147 @@ pub fn write(
     dialect: &dyn Dialect,
     options: &Options<'_>,
 ) -> Result<String, SqlError> {
-    let scheme = program.scheme;
-    safe_name("scheme", &scheme.id)?;
+    safe_name("scheme", &program.scheme.id)?;
     let products = dialect.products(options.products)?;
     let mut w = Writer {
         dialect,
         program,
         used: BTreeSet::new(),
     };
-    let d = dialect;
+    let full_credit = w.full_credits()?;
+    let stages = Stages {
+        verdicts: w.verdicts(&full_credit)?,
+        truths: w.truths(),
+        // Last: the facts read are those the conditions above used.
+        facts: w.fact_columns()?,
+    };
+    Ok(w.query(&products, &stages, options))
+}
 
-    // Recognitions in effect: whether each credits (fully) this product.
-    let mut full_credit: Vec<Vec<String>> = vec![Vec::new(); program.criteria.len()];
-    for compiled in &program.recognitions {
-        let r = compiled.recognition;
-        if r.credit != Credit::Full {
-            // Partial credit changes no verdict.
-            continue;
-        }
-        let mut parts = vec![w.held(&r.from)?];
-        if let Some(covered) = &compiled.applies {
-            parts.push(w.category_in(|c| covered.get(c as usize).copied().unwrap_or(false)));
-        }
-        if let Some(condition) = &r.condition {
-            parts.push(format!("COALESCE({}, FALSE)", w.condition(condition, 0)?));
-        }
-        let credited = format!("({})", parts.join(" AND "));
-        for c in &compiled.credits {
-            if let Some(list) = full_credit.get_mut(*c as usize) {
-                list.push(credited.clone());
+/// The columns of the query's stages, each `EXPRESSION AS NAME`.
+struct Stages {
+    /// Stage p: the facts read, typed.
+    facts: Vec<String>,
+    /// Stage v: each criterion's verdict.
+    verdicts: Vec<String>,
+    /// Stage t: each level's truth, lowest first.
+    truths: Vec<String>,
+}
+
+impl Writer<'_, '_, '_> {
+    /// Recognitions in effect: for each criterion, the SQL conditions under
+    /// which a recognition credits it (fully) for this product.
+    fn full_credits(&mut self) -> Result<Vec<Vec<String>>, SqlError> {
+        let program = self.program;
+        let mut full_credit: Vec<Vec<String>> = vec![Vec::new(); program.criteria.len()];
+        for compiled in &program.recognitions {
+            let r = compiled.recognition;
+            if r.credit != Credit::Full {
+                // Partial credit changes no verdict.
+                continue;
             }
-        }
-    }
-
-    // Stage v: each criterion's verdict.
-    let mut verdicts = Vec::new();
-    for (i, (criterion, credited)) in program.criteria.iter().zip(&full_credit).enumerate() {
-        let applicable = if !criterion.valid_now {
-            "FALSE".to_string()
-        } else {
-            match &criterion.applies {
-                None => "TRUE".to_string(),
-                Some(covered) => {
-                    w.category_in(|c| covered.get(c as usize).copied().unwrap_or(false))
+            let mut parts = vec![self.held(&r.from)?];
+            if let Some(covered) = &compiled.applies {
+                parts.push(self.category_in(|c| covered.get(c as usize).copied().unwrap_or(false)));
+            }
+            if let Some(condition) = &r.condition {
+                parts.push(format!(
+                    "COALESCE({}, FALSE)",
+                    self.condition(condition, 0)?
+                ));
+            }
+            let credited = format!("({})", parts.join(" AND "));
+            for c in &compiled.credits {
+                if let Some(list) = full_credit.get_mut(*c as usize) {
+                    list.push(credited.clone());
                 }
             }
-        };
-        let mut cases = format!("CASE WHEN NOT ({applicable}) THEN 'not_applicable'");
-        if !credited.is_empty() {
-            let _ = write!(cases, " WHEN {} THEN 'credited'", credited.join(" OR "));
         }
-        match &criterion.criterion.condition {
-            Some(condition) => {
-                let sql = w.condition(condition, 0)?;
-                let _ = write!(
-                    cases,
-                    " ELSE CASE {sql} WHEN TRUE THEN 'pass' WHEN FALSE THEN 'fail' ELSE 'unknown' END END"
-                );
-            }
-            None => cases.push_str(" ELSE 'unknown' END"),
-        }
-        verdicts.push(format!("{cases} AS c{i}"));
+        Ok(full_credit)
     }
 
-    // Stage t: each level's truth, lowest first.
-    let mut truths = Vec::new();
-    for (position, level) in program.levels.iter().enumerate() {
-        let mut parts = Vec::new();
-        for c in &level.required {
-            parts.push(format!(
-                "CASE c{c} WHEN 'fail' THEN FALSE WHEN 'unknown' THEN NULL ELSE TRUE END"
-            ));
-        }
-        for (k, members) in &level.groups {
-            let count = |which: &str| -> String {
-                if members.is_empty() {
-                    return "0".to_string();
+    /// Stage v: each criterion's verdict.
+    fn verdicts(&mut self, full_credit: &[Vec<String>]) -> Result<Vec<String>, SqlError> {
+        let program = self.program;
+        let mut verdicts = Vec::new();
+        for (i, (criterion, credited)) in program.criteria.iter().zip(full_credit).enumerate() {
+            let applicable = if !criterion.valid_now {
+                "FALSE".to_string()
+            } else {
+                match &criterion.applies {
+                    None => "TRUE".to_string(),
+                    Some(covered) => {
+                        self.category_in(|c| covered.get(c as usize).copied().unwrap_or(false))
+                    }
                 }
-                members
-                    .iter()
-                    .map(|m| format!("CASE WHEN c{m} IN ({which}) THEN 1 ELSE 0 END"))
-                    .collect::<Vec<_>>()
-                    .join(" + ")
             };
-            let met = count("'pass', 'credited'");
-            let open = count("'unknown'");
-            parts.push(format!(
-                "CASE WHEN {met} >= {k} THEN TRUE WHEN ({met}) + ({open}) >= {k} THEN NULL ELSE FALSE END"
-            ));
+            let mut cases = format!("CASE WHEN NOT ({applicable}) THEN 'not_applicable'");
+            if !credited.is_empty() {
+                let _ = write!(cases, " WHEN {} THEN 'credited'", credited.join(" OR "));
+            }
+            match &criterion.criterion.condition {
+                Some(condition) => {
+                    let sql = self.condition(condition, 0)?;
+                    let _ = write!(
+                        cases,
+                        " ELSE CASE {sql} WHEN TRUE THEN 'pass' WHEN FALSE THEN 'fail' ELSE 'unknown' END END"
+                    );
+                }
+                None => cases.push_str(" ELSE 'unknown' END"),
+            }
+            verdicts.push(format!("{cases} AS c{i}"));
         }
-        let applies = w.category_in(|c| program.level_applies(position, c));
-        if parts.is_empty() {
-            parts.push("TRUE".to_string());
-        }
-        // A level that does not apply is not met, whatever else is unknown.
-        // (The levels below a cumulative level need no term here: the
-        // ladder below asks every level up to the one it names.)
-        truths.push(format!(
-            "CASE WHEN NOT ({applies}) THEN FALSE ELSE ({}) END AS t{position}",
-            parts.join(" AND ")
-        ));
+        Ok(verdicts)
     }
 
-    // The level reached and the highest reachable.
-    let ladder = |test: &str| -> String {
+    /// Stage t: each level's truth, lowest first.
+    fn truths(&self) -> Vec<String> {
+        let program = self.program;
+        let mut truths = Vec::new();
+        for (position, level) in program.levels.iter().enumerate() {
+            let mut parts = Vec::new();
+            for c in &level.required {
+                parts.push(format!(
+                    "CASE c{c} WHEN 'fail' THEN FALSE WHEN 'unknown' THEN NULL ELSE TRUE END"
+                ));
+            }
+            for (k, members) in &level.groups {
+                let count = |which: &str| -> String {
+                    if members.is_empty() {
+                        return "0".to_string();
+                    }
+                    members
+                        .iter()
+                        .map(|m| format!("CASE WHEN c{m} IN ({which}) THEN 1 ELSE 0 END"))
+                        .collect::<Vec<_>>()
+                        .join(" + ")
+                };
+                let met = count("'pass', 'credited'");
+                let open = count("'unknown'");
+                parts.push(format!(
+                    "CASE WHEN {met} >= {k} THEN TRUE WHEN ({met}) + ({open}) >= {k} THEN NULL ELSE FALSE END"
+                ));
+            }
+            let applies = self.category_in(|c| program.level_applies(position, c));
+            if parts.is_empty() {
+                parts.push("TRUE".to_string());
+            }
+            // A level that does not apply is not met, whatever else is unknown.
+            // (The levels below a cumulative level need no term here: the
+            // ladder below asks every level up to the one it names.)
+            truths.push(format!(
+                "CASE WHEN NOT ({applies}) THEN FALSE ELSE ({}) END AS t{position}",
+                parts.join(" AND ")
+            ));
+        }
+        truths
+    }
+
+    /// The level reached (`test` = `IS TRUE`) or the highest reachable
+    /// (`IS NOT FALSE`): the highest level whose truth and every truth below
+    /// it pass `test`.
+    fn ladder(&self, test: &str) -> String {
+        let program = self.program;
         let mut cases = String::from("CASE");
         for top in (0..program.levels.len()).rev() {
             let rank = program.levels.get(top).map_or(0, |l| l.level.rank);
@@ -509,98 +576,115 @@ pub fn write(
         }
         cases.push_str(" ELSE CAST(NULL AS BIGINT) END");
         cases
-    };
-    let level = ladder("IS TRUE");
-    let reachable = ladder("IS NOT FALSE");
-
-    // Stage p: the facts read, typed.
-    let mut facts = Vec::new();
-    for slot in &w.used {
-        let Some(fact) = program.rules.facts.get(*slot as usize) else {
-            continue;
-        };
-        safe_name("fact", &fact.name)?;
-        let ty = match &fact.ty {
-            FactType::Bool => Some(d.scalar_type(Scalar::Bool)),
-            FactType::Int => Some(d.scalar_type(Scalar::Int)),
-            FactType::Decimal => Some(d.scalar_type(Scalar::Decimal)),
-            FactType::String | FactType::Enum { .. } => Some(d.scalar_type(Scalar::String)),
-            FactType::Date => Some(d.scalar_type(Scalar::Date)),
-            FactType::StringSet => None,
-        };
-        facts.push(format!(
-            "{} AS {}",
-            d.fact(&fact.name, ty),
-            fact_column(*slot)
-        ));
     }
 
-    let known = w.category_in(|_| true);
-    let excluded_cases: Vec<String> = program
-        .scheme
-        .categories
-        .iter()
-        .zip(&program.exclusions)
-        .filter_map(|(c, reason)| {
-            reason.map(|r| format!("WHEN category = {} THEN {}", d.string(&c.id), d.string(r)))
-        })
-        .collect();
-    let excluded = format!(
-        "CASE WHEN category IS NULL THEN {} {} ELSE CAST(NULL AS {}) END",
-        d.string(NO_CATEGORY),
-        excluded_cases.join(" "),
-        d.scalar_type(Scalar::String)
-    );
-    let in_scope = w.category_in(|c| program.in_scope(c));
-
-    let mut sql = String::new();
-    let _ = writeln!(
-        sql,
-        "-- labelc export sql: {} as of {} ({} dialect)",
-        scheme.key(),
-        program.as_of,
-        d.name()
-    );
-    sql.push_str(&d.preamble(options.products));
-    sql.push_str("WITH p AS (\n  SELECT id, ");
-    let _ = write!(sql, "{} AS category, holds", d.category_for(&scheme.id));
-    for f in &facts {
-        let _ = write!(sql, ",\n    {f}");
-    }
-    let _ = write!(
-        sql,
-        "\n  FROM {products}\n),\nv AS (\n  SELECT id, category"
-    );
-    for v in &verdicts {
-        let _ = write!(sql, ",\n    {v}");
-    }
-    sql.push_str("\n  FROM p\n),\nt AS (\n  SELECT *");
-    for t in &truths {
-        let _ = write!(sql, ",\n    {t}");
-    }
-    let _ = write!(
-        sql,
-        "\n  FROM v\n),\nj AS (\n  SELECT *,\n    {excluded} AS excluded\n  FROM t\n)\n\
-         SELECT id,\n  {} AS scheme,\n  DATE '{}' AS as_of,\n  category,\n  \
-         COALESCE({in_scope}, FALSE) AS in_scope,\n  excluded,\n  \
-         CASE WHEN excluded IS NOT NULL THEN CAST(NULL AS BIGINT) ELSE {level} END AS level,\n  \
-         CASE WHEN excluded IS NOT NULL THEN CAST(NULL AS BIGINT) ELSE {reachable} END AS reachable,\n  \
-         CASE WHEN category IS NOT NULL AND NOT ({known}) THEN 'unknown category `' || category || {} END AS error",
-        d.string(&scheme.key()),
-        program.as_of,
-        d.string(&format!("` in `{}`", scheme.key())),
-    );
-    if options.criteria {
-        for (i, c) in program.criteria.iter().enumerate() {
-            let _ = write!(
-                sql,
-                ",\n  CASE WHEN excluded IS NOT NULL THEN 'not_applicable' ELSE c{i} END AS {}",
-                d.identifier(&c.criterion.id)
-            );
+    /// Stage p: the facts read, typed.
+    fn fact_columns(&self) -> Result<Vec<String>, SqlError> {
+        let d = self.dialect;
+        let mut facts = Vec::new();
+        for slot in &self.used {
+            let Some(fact) = self.program.rules.facts.get(*slot as usize) else {
+                continue;
+            };
+            safe_name("fact", &fact.name)?;
+            let ty = match &fact.ty {
+                FactType::Bool => Some(d.scalar_type(Scalar::Bool)),
+                FactType::Int => Some(d.scalar_type(Scalar::Int)),
+                FactType::Decimal => Some(d.scalar_type(Scalar::Decimal)),
+                FactType::String | FactType::Enum { .. } => Some(d.scalar_type(Scalar::String)),
+                FactType::Date => Some(d.scalar_type(Scalar::Date)),
+                FactType::StringSet => None,
+            };
+            facts.push(format!(
+                "{} AS {}",
+                d.fact(&fact.name, ty),
+                fact_column(*slot)
+            ));
         }
+        Ok(facts)
     }
-    sql.push_str("\nFROM j;\n");
-    Ok(sql)
+
+    /// Why a product is excluded: no category for the scheme, or an excluded
+    /// category's reason; NULL when it is not.
+    fn excluded(&self) -> String {
+        let d = self.dialect;
+        let excluded_cases: Vec<String> = self
+            .program
+            .scheme
+            .categories
+            .iter()
+            .zip(&self.program.exclusions)
+            .filter_map(|(c, reason)| {
+                reason.map(|r| format!("WHEN category = {} THEN {}", d.string(&c.id), d.string(r)))
+            })
+            .collect();
+        format!(
+            "CASE WHEN category IS NULL THEN {} {} ELSE CAST(NULL AS {}) END",
+            d.string(NO_CATEGORY),
+            excluded_cases.join(" "),
+            d.scalar_type(Scalar::String)
+        )
+    }
+
+    /// The whole query: the stages as common table expressions, then the
+    /// final `SELECT` of what `eval` reports.
+    fn query(&self, products: &str, stages: &Stages, options: &Options<'_>) -> String {
+        let (d, program) = (self.dialect, self.program);
+        let scheme = program.scheme;
+        let known = self.category_in(|_| true);
+        let excluded = self.excluded();
+        let in_scope = self.category_in(|c| program.in_scope(c));
+        let level = self.ladder("IS TRUE");
+        let reachable = self.ladder("IS NOT FALSE");
+        let mut sql = String::new();
+        let _ = writeln!(
+            sql,
+            "-- labelc export sql: {} as of {} ({} dialect)",
+            scheme.key(),
+            program.as_of,
+            d.name()
+        );
+        sql.push_str(&d.preamble(options.products));
+        sql.push_str("WITH p AS (\n  SELECT id, ");
+        let _ = write!(sql, "{} AS category, holds", d.category_for(&scheme.id));
+        for f in &stages.facts {
+            let _ = write!(sql, ",\n    {f}");
+        }
+        let _ = write!(
+            sql,
+            "\n  FROM {products}\n),\nv AS (\n  SELECT id, category"
+        );
+        for v in &stages.verdicts {
+            let _ = write!(sql, ",\n    {v}");
+        }
+        sql.push_str("\n  FROM p\n),\nt AS (\n  SELECT *");
+        for t in &stages.truths {
+            let _ = write!(sql, ",\n    {t}");
+        }
+        let _ = write!(
+            sql,
+            "\n  FROM v\n),\nj AS (\n  SELECT *,\n    {excluded} AS excluded\n  FROM t\n)\n\
+             SELECT id,\n  {} AS scheme,\n  DATE '{}' AS as_of,\n  category,\n  \
+             COALESCE({in_scope}, FALSE) AS in_scope,\n  excluded,\n  \
+             CASE WHEN excluded IS NOT NULL THEN CAST(NULL AS BIGINT) ELSE {level} END AS level,\n  \
+             CASE WHEN excluded IS NOT NULL THEN CAST(NULL AS BIGINT) ELSE {reachable} END AS reachable,\n  \
+             CASE WHEN category IS NOT NULL AND NOT ({known}) THEN 'unknown category `' || category || {} END AS error",
+            d.string(&scheme.key()),
+            program.as_of,
+            d.string(&format!("` in `{}`", scheme.key())),
+        );
+        if options.criteria {
+            for (i, c) in program.criteria.iter().enumerate() {
+                let _ = write!(
+                    sql,
+                    ",\n  CASE WHEN excluded IS NOT NULL THEN 'not_applicable' ELSE c{i} END AS {}",
+                    d.identifier(&c.criterion.id)
+                );
+            }
+        }
+        sql.push_str("\nFROM j;\n");
+        sql
+    }
 }
 
 #[cfg(test)]

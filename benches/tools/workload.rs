@@ -4,7 +4,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "a measuring tool")]
 
-#[path = "../benches/support/workload.rs"]
+#[path = "../support/workload.rs"]
 mod workload;
 
 use std::io::Write;
