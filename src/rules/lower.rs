@@ -216,7 +216,11 @@ impl Lowerer<'_> {
                 Level {
                     rank: *rank,
                     title: text(&level.title),
-                    includes: level.includes.iter().filter_map(|i| i.value).collect(),
+                    includes: level
+                        .includes
+                        .iter()
+                        .map(|i| self.int(i, "an `include` rank"))
+                        .collect(),
                     require: level.require.iter().map(|i| i.name.clone()).collect(),
                     at_least: level
                         .at_least
@@ -341,7 +345,7 @@ impl Lowerer<'_> {
                 scheme: from_binding.id,
                 version: from_binding.version,
                 level: match &from.target {
-                    ast::FromTarget::Level(rank) => rank.value,
+                    ast::FromTarget::Level(rank) => Some(self.int(rank, "a `from` level rank")),
                     ast::FromTarget::Criterion(_) => None,
                 },
                 criterion: match &from.target {
@@ -667,6 +671,7 @@ scheme s@1 {
   criterion B { title \"B\" condition n >= 24 }
   criterion D { title \"D\" condition d within 30 days before assessment }
   level 1 { title \"one\" at_least 2 of (A, B, D) }
+  level 2 { title \"two\" include 1 at_least 2 of (A, B, D) require A }
 }
 ";
 
@@ -766,6 +771,23 @@ scheme s@1 {
             }
         }));
         assert_eq!(text, "24");
+    }
+
+    #[test]
+    fn an_include_without_its_rank_is_an_internal_error_not_dropped() {
+        let (_, text) = internal(lowered(|s| {
+            let level = s
+                .members
+                .iter_mut()
+                .filter_map(|m| match m {
+                    ast::Member::Level(l) => Some(l),
+                    _ => None,
+                })
+                .nth(1)
+                .unwrap();
+            level.includes[0].value = None;
+        }));
+        assert_eq!(text, "1");
     }
 
     #[test]
