@@ -58,7 +58,7 @@ impl CheckOutcome {
 /// compilation. `early` holds diagnostics found while reading the files
 /// (not UTF-8, too large); such files are not parsed.
 pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcome {
-    analyze(sources, early, |_, _| ()).0
+    analyze(sources, early, |_, _| Ok(())).0
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule set.
@@ -76,7 +76,7 @@ pub fn test_sources(
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<(rules::RuleSet, Vec<suite::TestCase>)>) {
     analyze(sources, early, |model, sources| {
-        (rules::lower(model, sources), suite::lower(model, sources))
+        rules::lower(model, sources).map(|rules| (rules, suite::lower(model, sources)))
     })
 }
 
@@ -106,11 +106,12 @@ pub fn main_cli() -> i32 {
     cli::run(args) as i32
 }
 
-/// Runs the pipeline; `lower` runs on the checked model when it has no errors.
+/// Runs the pipeline; `lower` runs on the checked model when it has no
+/// errors, and its internal diagnostics (a broken invariant) join the rest.
 fn analyze<T>(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
-    lower: impl FnOnce(&resolve::Model<'_>, &SourceMap) -> T,
+    lower: impl FnOnce(&resolve::Model<'_>, &SourceMap) -> Result<T, Vec<Diagnostic>>,
 ) -> (CheckOutcome, Option<T>) {
     let mut diagnostics = Diagnostics::new();
     let skip: Vec<span::FileId> = early.iter().map(|d| d.span.file).collect();
@@ -134,7 +135,13 @@ fn analyze<T>(
             &mut diagnostics,
         ));
     }
-    let lowered = (!diagnostics.has_errors()).then(|| lower(&model, sources));
+    let lowered = if diagnostics.has_errors() {
+        None
+    } else {
+        lower(&model, sources)
+            .map_err(|internal| diagnostics.extend(internal))
+            .ok()
+    };
     let outcome = CheckOutcome {
         diagnostics: diagnostics.into_sorted(),
         summary,

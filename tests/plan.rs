@@ -222,18 +222,21 @@ fn residual_plan_with_some_facts_known() {
 
 #[test]
 fn bad_requests_are_errors_with_suggestions() {
-    let cases: [(&[&str], &str); 8] = [
+    let cases: [(&[&str], &str, &str); 8] = [
         (
             &["--scheme", "alhpa", "--category", "camera"],
             "did you mean `alpha`?",
+            "labelc::plan::unknown_scheme",
         ),
         (
             &["--scheme", "alpha", "--category", "camra"],
             "did you mean `camera`?",
+            "labelc::plan::unknown_category",
         ),
         (
             &["--scheme", "alpha", "--category", "camera", "--level", "9"],
             "the levels of `alpha@1` are 1, 2, 3",
+            "labelc::plan::unknown_level",
         ),
         (
             &[
@@ -245,6 +248,7 @@ fn bad_requests_are_errors_with_suggestions() {
                 "bta:1",
             ],
             "did you mean `beta:1`?",
+            "labelc::plan::invalid_holding",
         ),
         (
             &[
@@ -256,6 +260,7 @@ fn bad_requests_are_errors_with_suggestions() {
                 "beta:7",
             ],
             "the levels of `beta` are 1",
+            "labelc::plan::invalid_holding",
         ),
         (
             &[
@@ -267,6 +272,7 @@ fn bad_requests_are_errors_with_suggestions() {
                 "beta:B-1",
             ],
             "to hold criterion B-1 write `beta#B-1`",
+            "labelc::plan::invalid_holding",
         ),
         (
             &[
@@ -278,6 +284,7 @@ fn bad_requests_are_errors_with_suggestions() {
                 "beta#B-3",
             ],
             "did you mean `beta#B-1`?",
+            "labelc::plan::invalid_holding",
         ),
         (
             &[
@@ -289,9 +296,10 @@ fn bad_requests_are_errors_with_suggestions() {
                 "beta:99999999999999999999",
             ],
             "a level rank is a whole number of at most 19 digits",
+            "labelc::plan::invalid_holding",
         ),
     ];
-    for (extra, help) in cases {
+    for (extra, help, code) in cases {
         let mut args = vec!["plan", FIXTURE, "--as-of", "2026-11-25"];
         args.extend_from_slice(extra);
         let out = labelc(&args);
@@ -299,6 +307,11 @@ fn bad_requests_are_errors_with_suggestions() {
         let stderr = text(&out.stderr);
         assert!(
             stderr.contains("error: ") && stderr.contains(help),
+            "{extra:?}: {stderr}"
+        );
+        // The stable code follows the help, on a line of its own.
+        assert!(
+            stderr.contains(&format!("\n  code: {code}\n")),
             "{extra:?}: {stderr}"
         );
     }
@@ -623,4 +636,102 @@ fn a_bad_holding_in_the_facts_is_an_error() {
         stderr.contains("to hold criterion B-1 write `beta#B-1`"),
         "{stderr}"
     );
+}
+
+#[test]
+fn every_plan_error_has_its_stable_code() {
+    use labelc::plan::{PlanError, Request, plan};
+    let mut sources = labelc::source::SourceMap::new();
+    sources.add(FIXTURE, std::fs::read_to_string(FIXTURE).unwrap());
+    let rules = labelc::compile(&sources).unwrap();
+    let date = jiff::civil::date(2026, 11, 25);
+    let request = |scheme: &str, category: &str, level: Option<i64>| Request {
+        scheme: scheme.to_string(),
+        category: category.to_string(),
+        level,
+    };
+    let error = |requests: &[Request], holdings: &[&str], facts: Option<serde_json::Value>| {
+        let holdings: Vec<String> = holdings.iter().map(|h| h.to_string()).collect();
+        plan(&rules, requests, &holdings, date, facts.as_ref()).unwrap_err()
+    };
+    let wrong_type = serde_json::json!({"id": "cam", "facts": {"pw.unique": 3}});
+    let cases: [(PlanError, &str, &str); 6] = [
+        (
+            error(&[request("alpha@9", "camera", None)], &[], None),
+            "labelc::plan::unknown_version",
+            "no version `9` of `alpha`",
+        ),
+        (
+            error(&[request("nope", "camera", None)], &[], None),
+            "labelc::plan::unknown_scheme",
+            "no scheme `nope`",
+        ),
+        (
+            error(&[request("alpha", "camra", None)], &[], None),
+            "labelc::plan::unknown_category",
+            "unknown category `camra` in `alpha@1`",
+        ),
+        (
+            error(&[request("alpha", "camera", Some(7))], &[], None),
+            "labelc::plan::unknown_level",
+            "`alpha@1` has no level 7",
+        ),
+        (
+            error(&[request("alpha", "camera", None)], &["beta:7"], None),
+            "labelc::plan::invalid_holding",
+            "beta",
+        ),
+        (
+            error(&[request("alpha", "camera", None)], &[], Some(wrong_type)),
+            "labelc::plan::invalid_facts",
+            "the facts do not fit `alpha@1`",
+        ),
+    ];
+    // A hand-edited rule set: a scheme without levels, a rule set whose
+    // recognition credits a criterion the scheme lacks.
+    let mut levelless = rules.clone();
+    for scheme in &mut levelless.schemes {
+        scheme.levels.clear();
+    }
+    let no_levels = plan(
+        &levelless,
+        &[request("alpha", "camera", None)],
+        &[],
+        date,
+        None,
+    );
+    let mut broken = rules.clone();
+    for recognition in &mut broken.recognitions {
+        recognition.credits.push("NO-SUCH-CRITERION".to_string());
+    }
+    let invalid = plan(
+        &broken,
+        &[request("alpha", "camera", None)],
+        &[],
+        date,
+        None,
+    );
+    let edited = [
+        (
+            no_levels.unwrap_err(),
+            "labelc::plan::no_levels",
+            "has no levels",
+        ),
+        (
+            invalid.unwrap_err(),
+            "labelc::plan::invalid_rule_set",
+            "NO-SUCH-CRITERION",
+        ),
+    ];
+    let docs = std::fs::read_to_string("docs/language.md").unwrap();
+    for (e, code, message) in cases.into_iter().chain(edited) {
+        assert_eq!(e.code(), code, "{e}");
+        assert!(
+            docs.contains(&format!("| `{code}` |")),
+            "docs/language.md does not list {code}"
+        );
+        assert!(e.message().contains(message), "{code}: {e}");
+        assert!(!e.help().is_empty(), "{code}: {e}");
+        assert!(e.to_string().contains(&e.help()), "{code}: {e}");
+    }
 }

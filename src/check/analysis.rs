@@ -25,7 +25,13 @@ pub fn verify_recognitions(
     today: jiff::civil::Date,
     diagnostics: &mut Diagnostics,
 ) -> RecognitionCounts {
-    let rules = crate::rules::lower(model, sources);
+    let rules = match crate::rules::lower(model, sources) {
+        Ok(rules) => rules,
+        Err(internal) => {
+            diagnostics.extend(internal);
+            return RecognitionCounts::default();
+        }
+    };
     let mut counts = RecognitionCounts::default();
     for (checked, recognition) in verify_all(&rules, today).iter().zip(&rules.recognitions) {
         let (reason, witness) = match &checked.verification {

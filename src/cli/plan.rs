@@ -134,7 +134,14 @@ pub fn run(args: &Args) -> Exit {
     };
     let plan = match plan(&rules, &requests, &args.holding, as_of, facts.as_ref()) {
         Ok(plan) => plan,
-        Err(e) => return input_error(&format!("{}\n  help: {}", e.message, e.help)),
+        Err(e) => {
+            return input_error(&format!(
+                "{}\n  help: {}\n  code: {}",
+                e.message(),
+                e.help(),
+                e.code()
+            ));
+        }
     };
     let text = match args.format {
         PlanFormat::Markdown => render_markdown(&plan),

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{CreditSource, Evidence, OpenItem, Outlook, Plan, SchemePlan, outlook};
+use super::{CreditSource, Evidence, OpenItem, Outlook, Plan, SchemePlan, WorkItem, outlook};
 use crate::eval::Verdict;
 use crate::rules::{Credit, Method, RecognitionStatus, Relationship};
 use crate::text::{and_list, count};
@@ -144,7 +144,20 @@ fn sources(plan: &Plan) -> Vec<String> {
     sources
 }
 
+/// One scheme's section, in the order a reader needs it.
 fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
+    target_section(out, plan);
+    verdict(out, plan);
+    scope_section(out, plan);
+    credits_section(out, plan);
+    decided_section(out, plan);
+    work_section(out, plan, sources);
+    not_applicable_section(out, plan);
+    open_items_section(out, plan);
+}
+
+/// The scheme's heading and the target.
+fn target_section(out: &mut String, plan: &SchemePlan) {
     let level = match &plan.level_title {
         Some(t) => format!("level {} ({t})", plan.level),
         None => format!("level {}", plan.level),
@@ -166,8 +179,10 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
             let _ = writeln!(out, "Target: {level}, category {category}.\n");
         }
     }
-    verdict(out, plan);
+}
 
+/// Whether and from when the category is in scope.
+fn scope_section(out: &mut String, plan: &SchemePlan) {
     let _ = writeln!(out, "### Scope\n");
     let from = plan
         .scope
@@ -197,7 +212,10 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
         );
     }
     out.push('\n');
+}
 
+/// The credits of the recognitions held, full and partial, as one table.
+fn credits_section(out: &mut String, plan: &SchemePlan) {
     let _ = writeln!(out, "### Credits\n");
     let partial = plan
         .work
@@ -232,7 +250,10 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
             );
         }
     }
+}
 
+/// Criteria the known facts decide (residual plans only).
+fn decided_section(out: &mut String, plan: &SchemePlan) {
     if !plan.decided.is_empty() {
         let _ = writeln!(out, "### Already decided by the known facts\n");
         for d in &plan.decided {
@@ -250,7 +271,10 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
         }
         out.push('\n');
     }
+}
 
+/// The work, step by step: what gates the lowest level first.
+fn work_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
     let _ = writeln!(out, "### Work\n");
     if plan.work.is_empty() {
         match plan.levels_not_applying.first() {
@@ -276,50 +300,58 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
             count(step.criteria.len(), "criterion", "criteria")
         );
         for item in &step.criteria {
-            let citation = match &item.cited {
-                Some((Some(document), locator)) => {
-                    let n = sources.iter().position(|s| s == document).unwrap_or(0) + 1;
-                    format!(" — [{n}] {locator}")
-                }
-                Some((None, locator)) => format!(" — {locator}"),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "- [ ] **{}** {} (level {}){citation}",
-                item.criterion, item.title, item.level
-            );
-            for e in &item.evidence {
-                let _ = writeln!(out, "  - evidence: {}", cell(e));
-            }
-            if !item.facts.is_empty() {
-                let facts: Vec<String> = item.facts.iter().map(|f| format!("`{f}`")).collect();
-                let _ = writeln!(out, "  - establish: {}", facts.join(", "));
-            }
-            if let Some(reason) = &item.pending {
-                let _ = writeln!(out, "  - pending: {reason}");
-            }
-            if let Some(basis) = item.basis {
-                let _ = writeln!(out, "  - basis: {} (not the official text)", basis.word());
-            }
-            for by in &item.reduced_by {
-                let _ = writeln!(
-                    out,
-                    "  - reduced work: partial credit from `{}`",
-                    by.recognition
-                );
-            }
-            if !item.also_serves.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "  - the same evidence serves {}",
-                    item.also_serves.join(", ")
-                );
-            }
+            work_item(out, item, sources);
         }
         out.push('\n');
     }
+}
 
+/// One criterion of a step, as a checklist entry with what it asks for.
+fn work_item(out: &mut String, item: &WorkItem, sources: &[String]) {
+    let citation = match &item.cited {
+        Some((Some(document), locator)) => {
+            let n = sources.iter().position(|s| s == document).unwrap_or(0) + 1;
+            format!(" — [{n}] {locator}")
+        }
+        Some((None, locator)) => format!(" — {locator}"),
+        None => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "- [ ] **{}** {} (level {}){citation}",
+        item.criterion, item.title, item.level
+    );
+    for e in &item.evidence {
+        let _ = writeln!(out, "  - evidence: {}", cell(e));
+    }
+    if !item.facts.is_empty() {
+        let facts: Vec<String> = item.facts.iter().map(|f| format!("`{f}`")).collect();
+        let _ = writeln!(out, "  - establish: {}", facts.join(", "));
+    }
+    if let Some(reason) = &item.pending {
+        let _ = writeln!(out, "  - pending: {reason}");
+    }
+    if let Some(basis) = item.basis {
+        let _ = writeln!(out, "  - basis: {} (not the official text)", basis.word());
+    }
+    for by in &item.reduced_by {
+        let _ = writeln!(
+            out,
+            "  - reduced work: partial credit from `{}`",
+            by.recognition
+        );
+    }
+    if !item.also_serves.is_empty() {
+        let _ = writeln!(
+            out,
+            "  - the same evidence serves {}",
+            item.also_serves.join(", ")
+        );
+    }
+}
+
+/// Required criteria that do not apply, and why.
+fn not_applicable_section(out: &mut String, plan: &SchemePlan) {
     if !plan.not_applicable.is_empty() {
         let _ = writeln!(out, "### Not applicable\n");
         for item in &plan.not_applicable {
@@ -327,7 +359,10 @@ fn scheme_section(out: &mut String, plan: &SchemePlan, sources: &[String]) {
         }
         out.push('\n');
     }
+}
 
+/// What the published texts leave open.
+fn open_items_section(out: &mut String, plan: &SchemePlan) {
     let _ = writeln!(out, "### Open items\n");
     // A pending criterion in the work is marked there; it is not repeated here.
     let pending_in_work: Vec<&str> = plan

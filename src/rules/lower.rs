@@ -1,6 +1,8 @@
 //! Lowering: the checked model → the rule set. Runs only on a model without
-//! errors, so every reference resolves; where one does not (which would be
-//! a bug), the item is lowered as well as it can be rather than panicking.
+//! errors, so every reference resolves and every literal has its value;
+//! where one does not (a broken invariant: a bug in labelc), lowering goes
+//! on to find every such place and then fails with `labelc::internal`
+//! diagnostics rather than compiling a wrong value (a 0 threshold) silently.
 
 use std::collections::BTreeMap;
 
@@ -9,6 +11,7 @@ use sha2::{Digest, Sha256};
 use super::*;
 use crate::ast;
 use crate::check::requirements;
+use crate::diag::{Code, Diagnostic};
 use crate::resolve::{Model, SchemeIndex, compare_versions};
 use crate::source::SourceMap;
 use crate::span::Span;
@@ -16,17 +19,27 @@ use crate::span::Span;
 struct Lowerer<'a> {
     sources: &'a SourceMap,
     slots: BTreeMap<&'a str, u32>,
+    /// Broken invariants found so far: the model was not what checking promised.
+    internal: Vec<Diagnostic>,
 }
 
-/// Lowers a checked model into a rule set.
-pub fn lower(model: &Model<'_>, sources: &SourceMap) -> RuleSet {
-    let slots = model
-        .facts
-        .keys()
-        .enumerate()
-        .map(|(i, name)| (*name, u32::try_from(i).unwrap_or(u32::MAX)))
-        .collect();
-    let lowerer = Lowerer { sources, slots };
+/// Lowers a checked model into a rule set, or returns the `labelc::internal`
+/// diagnostics of every place where the model broke an invariant of a
+/// checked model (a missing literal value, an unresolved fact).
+pub fn lower(model: &Model<'_>, sources: &SourceMap) -> Result<RuleSet, Vec<Diagnostic>> {
+    let mut lowerer = Lowerer {
+        sources,
+        slots: BTreeMap::new(),
+        internal: Vec::new(),
+    };
+    for (i, (name, fact)) in model.facts.iter().enumerate() {
+        match u32::try_from(i) {
+            Ok(slot) => {
+                lowerer.slots.insert(*name, slot);
+            }
+            Err(_) => lowerer.broken(fact.name.span, "a fact slot beyond 32 bits"),
+        }
+    }
 
     let mut files = Vec::new();
     let mut all = Sha256::new();
@@ -63,16 +76,25 @@ pub fn lower(model: &Model<'_>, sources: &SourceMap) -> RuleSet {
     let recognitions = model
         .recognitions
         .values()
-        .filter_map(|r| lowerer.recognition(r))
+        .filter_map(|r| {
+            let lowered = lowerer.recognition(r);
+            if lowered.is_none() {
+                lowerer.broken(r.recognition.id.span, "a recognition without its bindings");
+            }
+            lowered
+        })
         .collect();
-    RuleSet {
+    if !lowerer.internal.is_empty() {
+        return Err(lowerer.internal);
+    }
+    Ok(RuleSet {
         format: FORMAT.to_string(),
         digest: hex(&all.finalize()),
         sources: files,
         facts,
         schemes,
         recognitions,
-    }
+    })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -97,6 +119,28 @@ fn status(s: &Option<ast::Status>) -> Status {
 }
 
 impl Lowerer<'_> {
+    /// Records a broken invariant at `span`: `what` the model held where a
+    /// checked model cannot.
+    fn broken(&mut self, span: Span, what: &str) {
+        self.internal.push(
+            Diagnostic::new(
+                Code::Internal,
+                format!("labelc could not lower this: {what}"),
+                span,
+                "here",
+            )
+            .with_help("this is a bug in labelc: please report it with this input"),
+        );
+    }
+
+    /// The value of a whole-number literal, which checking guarantees.
+    fn int(&mut self, lit: &ast::IntLit, what: &str) -> i64 {
+        lit.value.unwrap_or_else(|| {
+            self.broken(lit.span, &format!("{what} without its value"));
+            0
+        })
+    }
+
     fn location(&self, span: Span) -> Location {
         let file = self.sources.get(span.file);
         let (line, column) = file.map_or((0, 0), |f| f.line_column(span.start as usize));
@@ -115,7 +159,7 @@ impl Lowerer<'_> {
             .to_string()
     }
 
-    fn fact(&self, fact: &ast::FactDecl) -> Fact {
+    fn fact(&mut self, fact: &ast::FactDecl) -> Fact {
         let ty = match &fact.ty.kind {
             ast::FactTypeKind::Bool => FactType::Bool,
             ast::FactTypeKind::Int => FactType::Int,
@@ -136,7 +180,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn scheme(&self, index: &SchemeIndex<'_>) -> Scheme {
+    fn scheme(&mut self, index: &SchemeIndex<'_>) -> Scheme {
         let scheme = index.scheme;
         let mut sources = Vec::new();
         let mut authorities = Vec::new();
@@ -172,13 +216,17 @@ impl Lowerer<'_> {
                 Level {
                     rank: *rank,
                     title: text(&level.title),
-                    includes: level.includes.iter().filter_map(|i| i.value).collect(),
+                    includes: level
+                        .includes
+                        .iter()
+                        .map(|i| self.int(i, "an `include` rank"))
+                        .collect(),
                     require: level.require.iter().map(|i| i.name.clone()).collect(),
                     at_least: level
                         .at_least
                         .iter()
                         .map(|g| AtLeast {
-                            k: g.k.value.unwrap_or(0),
+                            k: self.int(&g.k, "an `at_least` count"),
                             of: g.of.iter().map(|i| i.name.clone()).collect(),
                         })
                         .collect(),
@@ -227,7 +275,12 @@ impl Lowerer<'_> {
         }
     }
 
-    fn categories(&self, category: &ast::Category, parent: Option<&str>, out: &mut Vec<Category>) {
+    fn categories(
+        &mut self,
+        category: &ast::Category,
+        parent: Option<&str>,
+        out: &mut Vec<Category>,
+    ) {
         out.push(Category {
             id: category.id.name.clone(),
             title: text(&category.title),
@@ -245,7 +298,7 @@ impl Lowerer<'_> {
         }
     }
 
-    fn criterion(&self, index: &SchemeIndex<'_>, c: &ast::Criterion) -> Criterion {
+    fn criterion(&mut self, index: &SchemeIndex<'_>, c: &ast::Criterion) -> Criterion {
         Criterion {
             id: c.id.name.clone(),
             title: text(&c.title).unwrap_or_default(),
@@ -278,7 +331,7 @@ impl Lowerer<'_> {
     }
 
     fn recognition(
-        &self,
+        &mut self,
         resolved: &crate::resolve::ResolvedRecognition<'_>,
     ) -> Option<Recognition> {
         let r = resolved.recognition;
@@ -292,7 +345,7 @@ impl Lowerer<'_> {
                 scheme: from_binding.id,
                 version: from_binding.version,
                 level: match &from.target {
-                    ast::FromTarget::Level(rank) => rank.value,
+                    ast::FromTarget::Level(rank) => Some(self.int(rank, "a `from` level rank")),
                     ast::FromTarget::Criterion(_) => None,
                 },
                 criterion: match &from.target {
@@ -335,24 +388,47 @@ impl Lowerer<'_> {
         })
     }
 
-    fn fact_ref(&self, fact: &ast::Ident) -> FactRef {
+    fn fact_ref(&mut self, fact: &ast::Ident) -> FactRef {
+        let slot = match self.slots.get(fact.name.as_str()) {
+            Some(slot) => *slot,
+            None => {
+                self.broken(fact.span, "a condition on an undeclared fact");
+                u32::MAX
+            }
+        };
         FactRef {
             name: fact.name.clone(),
-            slot: self
-                .slots
-                .get(fact.name.as_str())
-                .copied()
-                .unwrap_or(u32::MAX),
+            slot,
         }
     }
 
-    fn literal(&self, value: &ast::Value) -> Literal {
+    /// A literal's value; the placeholders after a broken invariant never
+    /// reach a rule set, since [`lower`] then fails.
+    fn literal(&mut self, value: &ast::Value) -> Literal {
         match &value.kind {
             ast::ValueKind::Bool(b) => Literal::Bool(*b),
-            ast::ValueKind::Int(i) => Literal::Int(i.unwrap_or(0)),
-            ast::ValueKind::Decimal(d) => Literal::Decimal(d.parse().unwrap_or(0.0)),
+            ast::ValueKind::Int(i) => match i {
+                Some(i) => Literal::Int(*i),
+                None => {
+                    self.broken(value.span, "a whole number without its value");
+                    Literal::Int(0)
+                }
+            },
+            ast::ValueKind::Decimal(d) => match d.parse() {
+                Ok(d) => Literal::Decimal(d),
+                Err(_) => {
+                    self.broken(value.span, "a decimal that does not read as a number");
+                    Literal::Decimal(0.0)
+                }
+            },
             ast::ValueKind::String(s) => Literal::String(s.clone()),
-            ast::ValueKind::Date(d) => Literal::Date(d.map(|d| d.to_string()).unwrap_or_default()),
+            ast::ValueKind::Date(d) => match d {
+                Some(d) => Literal::Date(d.to_string()),
+                None => {
+                    self.broken(value.span, "a date without its value");
+                    Literal::Date(String::new())
+                }
+            },
             ast::ValueKind::Assessment => Literal::AssessmentDate,
             ast::ValueKind::Variant(v) => Literal::Enum(v.clone()),
         }
@@ -428,7 +504,7 @@ impl Lowerer<'_> {
     }
 
     /// Lowers a condition. Recursion is bounded: the parser's pre-scan limits nesting.
-    fn condition(&self, expr: &ast::Expr) -> Condition {
+    fn condition(&mut self, expr: &ast::Expr) -> Condition {
         let text = self.expr_text(expr);
         match &expr.kind {
             ast::ExprKind::Or(items) => Condition::Or {
@@ -500,7 +576,7 @@ impl Lowerer<'_> {
                 direction,
             } => Condition::Within {
                 fact: self.fact_ref(fact),
-                days: days.value.unwrap_or(0),
+                days: self.int(days, "a `within` day count"),
                 direction: match direction.value {
                     ast::Direction::Before => Direction::Before,
                     ast::Direction::After => Direction::After,
@@ -569,3 +645,6 @@ fn applies_to(applies_to: Option<&ast::AppliesTo>) -> AppliesTo {
         },
     }
 }
+
+#[cfg(test)]
+mod tests;
