@@ -1,6 +1,6 @@
 //! `labelc diff OLD NEW` or `labelc diff PATH... --from ID@V --to ID@V`.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write as _};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
 use super::eval::load_rules;
@@ -59,12 +59,20 @@ pub fn run(args: &Args) -> Exit {
         None => None,
         Some(path) if path.as_os_str() == "-" => Some(BufReader::with_capacity(
             1 << 16,
-            Box::new(std::io::stdin().lock()) as Box<dyn Read>,
+            Box::new(super::progress::reader(
+                "diff",
+                None,
+                std::io::stdin().lock(),
+            )) as Box<dyn Read>,
         )),
         Some(path) => match std::fs::File::open(path) {
             Ok(f) => Some(BufReader::with_capacity(
                 1 << 16,
-                Box::new(f) as Box<dyn Read>,
+                Box::new(super::progress::reader(
+                    "diff",
+                    super::progress::length_of(path),
+                    f,
+                )) as Box<dyn Read>,
             )),
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
         },
@@ -145,12 +153,9 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-/// How often (in lines read) the progress line on a terminal is redrawn.
-const PROGRESS_EVERY: usize = 10_000;
-
 /// Judges the products of `input` under each pair of versions (`old`'s
-/// scheme index, `new`'s), streaming; a progress line goes to stderr when it
-/// is a terminal.
+/// scheme index, `new`'s), streaming; the progress bar (a terminal only) is
+/// drawn by the reader of `input` (see `super::progress`).
 fn judge(
     old: &RuleSet,
     new: &RuleSet,
@@ -165,18 +170,6 @@ fn judge(
             (Err(e), _) | (_, Err(e)) => return Err(input_error(&e.0)),
         }
     }
-    let terminal = std::io::stderr().is_terminal();
-    let mut shown = false;
-    // Written without `eprint!`, which would panic on a closed stderr.
-    let mut progress = |lines: usize| {
-        if terminal && lines.is_multiple_of(PROGRESS_EVERY) {
-            let _ = write!(std::io::stderr(), "\rlabelc diff: {lines} products read");
-            shown = true;
-        }
-    };
-    let products = compare_products(&programs, input, &mut progress);
-    if shown {
-        let _ = writeln!(std::io::stderr());
-    }
+    let products = compare_products(&programs, input, &mut |_| ());
     products.map_err(|e| usage_error(&format!("cannot read the products: {e}")))
 }
