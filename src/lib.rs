@@ -22,6 +22,7 @@ pub mod export;
 pub mod fmt;
 pub mod lsp;
 pub mod plan;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod sarif;
