@@ -23,7 +23,8 @@ pub struct Args {
     /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// A short report per product, and (in JSON) every criterion's outcome.
+    /// Why each product stops where it does: every level above the one reached, then the
+    /// caveats of its credits (docs/evaluation.md); in JSON, every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
     /// Judge on the official text only: leave out every rule whose `basis` is secondary, reported

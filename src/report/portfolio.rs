@@ -245,12 +245,9 @@ fn scheme_block(out: &mut String, f: &SchemeFigures, titles: &BTreeMap<i64, Stri
     let _ = writeln!(
         out,
         "<div class=\"scheme\" data-scheme=\"{scheme}\">\n<h3>{scheme}</h3>\n\
-         <p>{} judged: <span data-figure=\"products\">{}</span>; out of scope \
+         <p>Products judged: <span data-figure=\"products\">{}</span>; out of scope \
          <span data-figure=\"out-of-scope\">{}</span>; errors <span data-figure=\"errors\">{}</span>.</p>",
-        count(f.products, "product", "products"),
-        f.products,
-        f.out_of_scope,
-        f.errors
+        f.products, f.out_of_scope, f.errors
     );
     let mut bars: Vec<Bar> = f
         .levels

@@ -56,7 +56,7 @@ pub fn edges(rules: &RuleSet) -> Vec<Edge> {
 /// Node positions on a circle, in name order: deterministic for the same schemes.
 fn layout(nodes: &BTreeSet<&str>, size: f64) -> BTreeMap<String, (f64, f64)> {
     let n = nodes.len().max(1) as f64;
-    let radius = size / 2.0 - 80.0;
+    let radius = size / 2.0 - 90.0;
     nodes
         .iter()
         .enumerate()
@@ -67,6 +67,27 @@ fn layout(nodes: &BTreeSet<&str>, size: f64) -> BTreeMap<String, (f64, f64)> {
             ((*name).to_string(), (x, y))
         })
         .collect()
+}
+
+/// The box of a node: wide enough for its name in 12px type.
+fn node_size(name: &str) -> (f64, f64) {
+    (name.chars().count() as f64 * 7.0 + 18.0, 28.0)
+}
+
+/// How far from a node's centre a line in direction (`ux`, `uy`) leaves its box.
+fn border(name: &str, ux: f64, uy: f64) -> f64 {
+    let (w, h) = node_size(name);
+    let across = if ux.abs() > 1e-9 {
+        w / 2.0 / ux.abs()
+    } else {
+        f64::MAX
+    };
+    let down = if uy.abs() > 1e-9 {
+        h / 2.0 / uy.abs()
+    } else {
+        f64::MAX
+    };
+    across.min(down)
 }
 
 /// The HTML of the recognitions section.
@@ -105,11 +126,13 @@ fn graph(edges: &[Edge]) -> String {
         let (Some(&(x1, y1)), Some(&(x2, y2))) = (at.get(&e.from), at.get(&e.to)) else {
             continue;
         };
-        // Stop short of the node's circle; offset official and assumed
-        // arrows of one pair a little so both show.
+        // Stop at the border of each node's box; offset official and
+        // assumed arrows of one pair a little so both show.
         let (dx, dy) = (x2 - x1, y2 - y1);
         let length = (dx * dx + dy * dy).sqrt().max(1.0);
         let (ux, uy) = (dx / length, dy / length);
+        let start = border(&e.from, ux, uy) + 2.0;
+        let end = border(&e.to, ux, uy) + 4.0;
         let shift = match e.status {
             "official" => 0.0,
             "assumed" => 5.0,
@@ -129,17 +152,20 @@ fn graph(edges: &[Edge]) -> String {
             esc(&e.to),
             e.status,
             e.recognitions.len(),
-            x1 + ux * 34.0 + ox,
-            y1 + uy * 34.0 + oy,
-            x2 - ux * 36.0 + ox,
-            y2 - uy * 36.0 + oy,
+            x1 + ux * start + ox,
+            y1 + uy * start + oy,
+            x2 - ux * end + ox,
+            y2 - uy * end + oy,
         );
     }
     for (name, (x, y)) in &at {
+        let (w, h) = node_size(name);
         let _ = writeln!(
             out,
-            "<g class=\"node\" data-scheme=\"{n}\"><circle cx=\"{x:.1}\" cy=\"{y:.1}\" r=\"32\" fill=\"#eef1f5\" stroke=\"#1d2430\"/>\
+            "<g class=\"node\" data-scheme=\"{n}\"><rect x=\"{:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{h:.1}\" rx=\"8\" fill=\"#eef1f5\" stroke=\"#1d2430\"/>\
              <text x=\"{x:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{n}</text></g>",
+            x - w / 2.0,
+            y - h / 2.0,
             y + 4.0,
             n = esc(name),
         );
