@@ -45,7 +45,7 @@ fn bar(length: Option<u64>, template: &str) -> ProgressBar {
 }
 
 /// Reads through to `inner`, advancing a bar by the bytes read. The bar is
-/// cleared when the reader is dropped.
+/// cleared at the end of the input, or when the reader is dropped.
 pub struct Reader<R> {
     inner: R,
     bar: ProgressBar,
@@ -54,7 +54,12 @@ pub struct Reader<R> {
 impl<R: Read> Read for Reader<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.bar.inc(n as u64);
+        if n == 0 && !buf.is_empty() {
+            // The end of the products: clear the bar before the summary is written.
+            self.bar.finish_and_clear();
+        } else {
+            self.bar.inc(n as u64);
+        }
         Ok(n)
     }
 }
