@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# `labelc report` in a real browser: Debian's chromium (installed when
-# /usr/bin/chromium is missing) driven headless by playwright-core (pinned,
+# `labelc report` in a real browser: Debian's chromium (installed, with node and
+# npm, when missing) driven headless by playwright-core (pinned,
 # in target/report-suite/node_modules, no browser download) renders each
 # report kind from file://, fails on any console error, page error or network
 # request, saves screenshots under target/report-suite/, and checks that the
@@ -19,9 +19,13 @@ if [ "${1:-}" = "--screenshot" ]; then
     screenshot=(--screenshot "$2")
 fi
 
-if [ ! -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
+if [ "${#missing[@]}" -gt 0 ]; then
     apt-get update
-    apt-get install -y chromium
+    apt-get install -y "${missing[@]}"
 fi
 for tool in /usr/bin/chromium node npm; do
     command -v "$tool" >/dev/null || { echo "report suite: \`$tool\` is required and missing" >&2; exit 1; }
