@@ -24,6 +24,7 @@ pub mod fmt;
 pub mod fs;
 pub mod lsp;
 pub mod plan;
+pub mod report;
 pub mod resolve;
 pub mod rules;
 pub mod sarif;

@@ -1,6 +1,6 @@
 //! `labelc diff OLD NEW` or `labelc diff PATH... --from ID@V --to ID@V`.
 
-use std::io::{BufRead, BufReader, IsTerminal, Read, Write as _};
+use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
 use super::eval::load_rules;
@@ -58,12 +58,20 @@ pub fn run(args: &Args) -> Exit {
         None => None,
         Some(path) if path.as_os_str() == "-" => Some(BufReader::with_capacity(
             1 << 16,
-            Box::new(std::io::stdin().lock()) as Box<dyn Read>,
+            Box::new(super::progress::reader(
+                "diff",
+                None,
+                std::io::stdin().lock(),
+            )) as Box<dyn Read>,
         )),
         Some(path) => match std::fs::File::open(path) {
             Ok(f) => Some(BufReader::with_capacity(
                 1 << 16,
-                Box::new(f) as Box<dyn Read>,
+                Box::new(super::progress::reader(
+                    "diff",
+                    super::progress::length_of(path),
+                    f,
+                )) as Box<dyn Read>,
             )),
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
         },
@@ -135,9 +143,6 @@ pub fn run(args: &Args) -> Exit {
     }
 }
 
-/// How often (in lines read) the progress line on a terminal is redrawn.
-const PROGRESS_EVERY: usize = 10_000;
-
 /// The exit status of a diff that could not be made: bad input (exit 1),
 /// or products that could not be read (exit 2, as for any I/O error).
 fn failed(e: &DiffError) -> Exit {
@@ -147,7 +152,8 @@ fn failed(e: &DiffError) -> Exit {
     }
 }
 
-/// [`judge_products`], with a progress line on stderr when it is a terminal.
+/// [`judge_products`]; the progress bar (a terminal only) is drawn by the
+/// reader of `input` (see `super::progress`).
 fn judge(
     old: &RuleSet,
     new: &RuleSet,
@@ -155,18 +161,5 @@ fn judge(
     as_of: jiff::civil::Date,
     input: &mut dyn BufRead,
 ) -> Result<Products, DiffError> {
-    let terminal = std::io::stderr().is_terminal();
-    let mut shown = false;
-    // Written without `eprint!`, which would panic on a closed stderr.
-    let mut progress = |lines: usize| {
-        if terminal && lines.is_multiple_of(PROGRESS_EVERY) {
-            let _ = write!(std::io::stderr(), "\rlabelc diff: {lines} products read");
-            shown = true;
-        }
-    };
-    let products = judge_products(old, new, pairs, as_of, input, &mut progress);
-    if shown {
-        let _ = writeln!(std::io::stderr());
-    }
-    products
+    judge_products(old, new, pairs, as_of, input, &mut |_| ())
 }

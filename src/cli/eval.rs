@@ -5,7 +5,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use super::{Exit, assessment_date, input_error, print_err, usage_error};
-use crate::eval::{EvalFormat, LineError, Outcome, Program, render_explanation};
+use crate::eval::{EvalFormat, LineError, Outcome, Program};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -23,7 +23,8 @@ pub struct Args {
     /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// A short report per product, and (in JSON) every criterion's outcome.
+    /// Why each product stops where it does: every level above the one reached, then the
+    /// caveats of its credits (docs/evaluation.md); in JSON, every criterion's outcome.
     #[arg(long)]
     pub explain: bool,
     /// Judge on the official text only: leave out every rule whose `basis` is secondary, reported
@@ -69,7 +70,6 @@ struct Run<'p, 'r, W: Write> {
     out: W,
     /// The JSON line being written (reused).
     line: Vec<u8>,
-    titles: BTreeMap<i64, String>,
     counts: BTreeMap<Option<i64>, usize>,
     /// Products the scheme does not cover (an excluded category, or none named for it).
     out_of_scope: usize,
@@ -119,7 +119,11 @@ impl<W: Write> Run<'_, '_, W> {
                 self.out.write_all(&self.line)
             }
             (Format::Human, true) => {
-                writeln!(self.out, "{}", render_explanation(outcome, &self.titles))
+                writeln!(
+                    self.out,
+                    "{}",
+                    crate::report::explain(outcome, self.program)
+                )
             }
             (Format::Human, false) => {
                 let level = outcome.level.map_or("none".to_string(), |l| l.to_string());
@@ -248,6 +252,7 @@ pub fn run(args: &Args) -> Exit {
             Err(e) => return usage_error(&format!("cannot read `{}`: {e}", args.facts.display())),
         }
     };
+    let input = super::progress::reader("eval", super::progress::length_of(&args.facts), input);
     let mut input = BufReader::with_capacity(1 << 16, input);
     let stdout = std::io::stdout();
     let mut run = Run {
@@ -255,11 +260,6 @@ pub fn run(args: &Args) -> Exit {
         args,
         out: BufWriter::with_capacity(1 << 16, stdout.lock()),
         line: Vec::with_capacity(4096),
-        titles: program
-            .levels
-            .iter()
-            .filter_map(|l| l.level.title.clone().map(|t| (l.level.rank, t)))
-            .collect(),
         counts: BTreeMap::new(),
         out_of_scope: 0,
         products: 0,

@@ -18,7 +18,9 @@ pub mod fmt;
 pub mod import;
 pub mod lsp;
 pub mod plan;
+pub mod progress;
 pub mod relate;
+pub mod report;
 pub mod schema;
 pub mod test;
 
@@ -123,6 +125,10 @@ pub enum Command {
     /// skeleton from an OSCAL catalog.
     #[command(after_help = EXIT_CODES)]
     Import(import::Args),
+    /// Write one self-contained HTML report (inline SVG and CSS, no script):
+    /// a portfolio, a plan, a diff between rule versions, the recognitions.
+    #[command(after_help = EXIT_CODES)]
+    Report(report::Args),
     /// Run the language server (LSP over stdin/stdout) for editors:
     /// diagnostics as you type, hover, definitions, completion, rename.
     Lsp(lsp::Args),
@@ -141,6 +147,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Fmt(args) => fmt::run(&args),
         Command::Test(args) => test::run(&args),
         Command::Import(args) => import::run(&args),
+        Command::Report(args) => report::run(&args),
         Command::Lsp(args) => lsp::run(&args),
     }
 }

@@ -57,7 +57,10 @@ pub fn run(args: &Args) -> Exit {
         ));
     };
     let cases = suite::filter(cases, args.filter.as_deref());
-    let results = suite::run(&rules, &cases);
+    let progress = super::progress::Counter::new("test", cases.len(), "tests");
+    let results: Vec<_> = (cases.chunks(1))
+        .flat_map(|case| (suite::run(&rules, case), progress.inc()).0)
+        .collect();
     let (table, overall) = suite::coverage(&rules, &results);
     let all_passed = results.iter().all(|r| r.passed);
     let coverage_ok = args.min_coverage.is_none_or(|min| overall >= min);

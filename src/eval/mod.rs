@@ -13,7 +13,9 @@ mod run;
 
 use jiff::civil::Date;
 
-pub(crate) use report::criterion_lines;
+pub(crate) use report::{
+    credit_lines, criterion_lines, explanation_head, group_line, level_name, pending_line,
+};
 pub(crate) use run::NO_CATEGORY;
 pub(crate) use run::eval as eval_condition;
 pub(crate) use run::holds_from;

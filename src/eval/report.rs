@@ -387,7 +387,7 @@ fn not_in_scope_yet(outcome: &Outcome<'_>) -> String {
     }
 }
 
-fn level_name(rank: Option<i64>, titles: &BTreeMap<i64, String>) -> String {
+pub(crate) fn level_name(rank: Option<i64>, titles: &BTreeMap<i64, String>) -> String {
     match rank {
         None => "none".to_string(),
         Some(r) => match titles.get(&r) {
@@ -447,9 +447,35 @@ fn rests_suffix(rests: Option<&RestsOn<'_>>) -> String {
     }
 }
 
-/// A short report for a person: level reached, reachable, and what the next level lacks.
+/// A short report for a person: level reached, reachable, and what the next
+/// level lacks. `labelc eval --explain` prints the longer
+/// [`crate::report::explain`], which goes through every level above the one
+/// reached and adds the caveats.
 pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();
+    if !explanation_head(&mut out, outcome, titles) {
+        return out;
+    }
+    match &outcome.next {
+        None => {
+            let _ = writeln!(out, "  every level is met");
+        }
+        Some(next) => next_level_lines(&mut out, next, titles),
+    }
+    if let Some(criteria) = &outcome.criteria {
+        credit_lines(&mut out, criteria);
+    }
+    out
+}
+
+/// The first lines of an explanation: the product, the scheme and date, the
+/// level reached and the reachable level. Returns `false` when the product is
+/// out of scope (then that is all there is to say).
+pub(crate) fn explanation_head(
+    out: &mut String,
+    outcome: &Outcome<'_>,
+    titles: &BTreeMap<i64, String>,
+) -> bool {
     let Some(category) = outcome.category else {
         let _ = writeln!(
             out,
@@ -459,7 +485,7 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
             outcome.as_of,
             outcome.excluded.unwrap_or_default(),
         );
-        return out;
+        return false;
     };
     if let Some(reason) = outcome.excluded {
         let _ = writeln!(
@@ -467,7 +493,7 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
             "{} ({category}) against {} as of {} — excluded: {reason}\n  the scheme does not cover this category: no level, no criterion applies",
             outcome.id, outcome.scheme, outcome.as_of,
         );
-        return out;
+        return false;
     }
     let _ = writeln!(
         out,
@@ -493,77 +519,77 @@ pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>)
         level_name(outcome.reachable, titles),
         rests_suffix(outcome.reachable_rests_on.as_ref())
     );
-    match &outcome.next {
-        None => {
-            let _ = writeln!(out, "  every level is met");
-        }
-        Some(next) => {
-            let _ = writeln!(out, "  for level {}:", level_name(Some(next.rank), titles));
-            if let Some(reason) = &next.does_not_apply {
-                let _ = writeln!(out, "    {reason}");
-            }
-            for c in &next.failing {
-                criterion_lines(&mut out, "✗", c);
-            }
-            for c in &next.unknown {
-                criterion_lines(&mut out, "?", c);
-            }
-            for g in &next.groups {
-                let _ = writeln!(
-                    out,
-                    "    at least {} of ({}): {} met, {} unknown{}",
-                    g.k,
-                    g.of.join(", "),
-                    g.met,
-                    g.unknown,
-                    if g.not_applicable > 0 {
-                        format!(", {} not applicable", g.not_applicable)
-                    } else {
-                        String::new()
-                    }
-                );
-            }
-            if !next.pending.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "    no product reaches level {} while {} {} pending: no fact can meet {}, only a recognition can credit {}",
-                    next.rank,
-                    next.pending.join(", "),
-                    if next.pending.len() == 1 { "is" } else { "are" },
-                    if next.pending.len() == 1 {
-                        "it"
-                    } else {
-                        "them"
-                    },
-                    if next.pending.len() == 1 {
-                        "it"
-                    } else {
-                        "them"
-                    },
-                );
-            }
-        }
+    true
+}
+
+/// What the lowest level not reached lacks.
+fn next_level_lines(out: &mut String, next: &NextLevel<'_>, titles: &BTreeMap<i64, String>) {
+    let _ = writeln!(out, "  for level {}:", level_name(Some(next.rank), titles));
+    if let Some(reason) = &next.does_not_apply {
+        let _ = writeln!(out, "    {reason}");
     }
-    if let Some(criteria) = &outcome.criteria {
-        let credited: Vec<&CriterionResult<'_>> = criteria
-            .iter()
-            .filter(|c| c.outcome == Verdict::Credited)
-            .collect();
-        for c in credited {
-            let _ = writeln!(out, "  credited: {} by {}", c.id, c.credited_by.join(", "));
-        }
-        for c in criteria
-            .iter()
-            .filter(|c| !c.partially_credited_by.is_empty())
-        {
-            let _ = writeln!(
-                out,
-                "  partially credited: {} ({}) by {}",
-                c.id,
-                c.outcome.word(),
-                c.partially_credited_by.join(", ")
-            );
-        }
+    for c in &next.failing {
+        criterion_lines(out, "✗", c);
     }
-    out
+    for c in &next.unknown {
+        criterion_lines(out, "?", c);
+    }
+    for g in &next.groups {
+        group_line(out, g);
+    }
+    pending_line(out, next.rank, &next.pending);
+}
+
+/// `at least 2 of (A, B, C): 1 met, 1 unknown`.
+pub(crate) fn group_line(out: &mut String, g: &GroupResult<'_>) {
+    let _ = writeln!(
+        out,
+        "    at least {} of ({}): {} met, {} unknown{}",
+        g.k,
+        g.of.join(", "),
+        g.met,
+        g.unknown,
+        if g.not_applicable > 0 {
+            format!(", {} not applicable", g.not_applicable)
+        } else {
+            String::new()
+        }
+    );
+}
+
+/// Why no product reaches a level while some of its criteria are pending
+/// with no condition; nothing when none is.
+pub(crate) fn pending_line(out: &mut String, rank: i64, pending: &[&str]) {
+    if pending.is_empty() {
+        return;
+    }
+    let (verb, them) = if pending.len() == 1 {
+        ("is", "it")
+    } else {
+        ("are", "them")
+    };
+    let _ = writeln!(
+        out,
+        "    no product reaches level {rank} while {} {verb} pending: no fact can meet {them}, only a recognition can credit {them}",
+        pending.join(", "),
+    );
+}
+
+/// `credited: C by R` and `partially credited: C (unknown) by R` lines.
+pub(crate) fn credit_lines(out: &mut String, criteria: &[CriterionResult<'_>]) {
+    for c in criteria.iter().filter(|c| c.outcome == Verdict::Credited) {
+        let _ = writeln!(out, "  credited: {} by {}", c.id, c.credited_by.join(", "));
+    }
+    for c in criteria
+        .iter()
+        .filter(|c| !c.partially_credited_by.is_empty())
+    {
+        let _ = writeln!(
+            out,
+            "  partially credited: {} ({}) by {}",
+            c.id,
+            c.outcome.word(),
+            c.partially_credited_by.join(", ")
+        );
+    }
 }
