@@ -162,7 +162,7 @@ fn judge(
     for (ia, ib) in pairs {
         match (Program::new(old, *ia, as_of), Program::new(new, *ib, as_of)) {
             (Ok(pa), Ok(pb)) => programs.push((pa, pb)),
-            (Err(e), _) | (_, Err(e)) => return Err(input_error(&e.0)),
+            (Err(e), _) | (_, Err(e)) => return Err(input_error(&e.to_string())),
         }
     }
     let terminal = std::io::stderr().is_terminal();

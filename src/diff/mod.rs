@@ -1366,7 +1366,7 @@ fn compare_line(
             let product = crate::eval::line_id(line)
                 .map(|id| format!(" (`{id}`)"))
                 .unwrap_or_default();
-            error(products, number, &format!("{product}: {}", e.0));
+            error(products, number, &format!("{product}: {e}"));
             return false;
         }
     };

@@ -264,7 +264,7 @@ pub fn plan(
             )
         })?;
         let program = Program::new(rules, index, as_of)
-            .map_err(|e| error(e.0, "recompile the rule set".to_string()))?;
+            .map_err(|e| error(e.to_string(), "recompile the rule set".to_string()))?;
         programs.push((program, request));
     }
     for (program, request) in &programs {
