@@ -105,6 +105,29 @@ fn predicate(node: &Node<'_>, record: &Record<'_>) -> Truth {
             Val::Date(d) => Some(compare(d, *comparison, value)),
             _ => None,
         }),
+        _ => membership(node, record),
+    }
+}
+
+/// A predicate over a list of values or a set (`in`, `contains`,
+/// `subset_of`, `superset_of`, `within`): the rest of [`predicate`].
+#[inline(always)]
+fn membership(node: &Node<'_>, record: &Record<'_>) -> Truth {
+    let get = |slot: &u32| record.values.get(*slot as usize).unwrap_or(&Val::Missing);
+    let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
+    match &node.kind {
+        Kind::And(_)
+        | Kind::Or(_)
+        | Kind::Not(_)
+        | Kind::IsTrue { .. }
+        | Kind::Present { .. }
+        | Kind::Bool { .. }
+        | Kind::Int { .. }
+        | Kind::Number { .. }
+        | Kind::Str { .. }
+        | Kind::Enum { .. }
+        // Never reached from `predicate`, which judges these itself.
+        | Kind::Date { .. } => eval(node, record),
         Kind::InStr {
             slot,
             negated,
