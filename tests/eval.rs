@@ -261,7 +261,7 @@ fn bad_products_are_errors_naming_the_problem() {
     ];
     for (input, expected) in cases {
         let err = program.evaluate_json(input).unwrap_err();
-        assert!(err.0.contains(expected), "{input}: {err}");
+        assert!(err.to_string().contains(expected), "{input}: {err}");
     }
 }
 
@@ -624,7 +624,10 @@ fn a_category_key_naming_no_scheme_is_an_error_with_a_suggestion() {
     let line = r#"{"id":"p","category":{"demo":"camera","othr":"everything"}}"#;
     assert_eq!(program.read_json_fast(line), None);
     let error = program.evaluate_json(line).unwrap_err();
-    assert!(error.0.contains("did you mean `other`?"), "{error}");
+    assert!(
+        error.to_string().contains("did you mean `other`?"),
+        "{error}"
+    );
 }
 
 /// The JSON error line and the human message name the product, wherever on
@@ -691,8 +694,8 @@ fn holdings_are_never_silently_ignored() {
         let line = format!(r#"{{"id":"p","category":"camera","holds":["other:1","{holding}"]}}"#);
         assert_eq!(program.read_json_fast(&line), None, "{holding}");
         let error = program.evaluate_json(&line).unwrap_err();
-        assert!(error.0.contains(expected), "{holding}: {error}");
-        assert!(error.0.contains("`holds`"), "{holding}: {error}");
+        assert!(error.to_string().contains(expected), "{holding}: {error}");
+        assert!(error.to_string().contains("`holds`"), "{holding}: {error}");
     }
     let (code, stdout, _) = run_eval(
         r#"{"id":"held","category":"camera","holds":["other:O-1"]}"#,
@@ -769,5 +772,87 @@ recognition by-criterion {
     let error = program
         .evaluate_json(r#"{"id":"p","category":"all","holds":["src:6"]}"#)
         .unwrap_err();
-    assert!(error.0.contains("the levels of `src` are 1, 2"), "{error}");
+    assert!(
+        error.to_string().contains("the levels of `src` are 1, 2"),
+        "{error}"
+    );
+}
+
+/// Every JSON error line carries the stable code of its error, the codes
+/// are the ones docs/language.md lists, and the library gives the same code
+/// for the same product.
+#[test]
+fn error_lines_carry_a_documented_code() {
+    let cases = [
+        (r#"{"id": "broken"#, "labelc::eval::malformed_json"),
+        (
+            r#"{"id":"x","category":"camera","facts":{"n":"many"}}"#,
+            "labelc::eval::invalid_product",
+        ),
+        (r#"{"category":"camera"}"#, "labelc::eval::invalid_product"),
+        (
+            r#"{"id":"x","category":"camra"}"#,
+            "labelc::eval::unknown_category",
+        ),
+    ];
+    let input: Vec<&str> = cases
+        .iter()
+        .map(|(line, _)| *line)
+        .chain([r#"{"id":"ok","category":"camera","facts":{"a":true}}"#])
+        .collect();
+    let (code, stdout, _) = run_eval(&input.join("\n"), &["--format", "json"]);
+    assert_eq!(code, 1, "{stdout}");
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), cases.len() + 1, "{stdout}");
+    let docs = std::fs::read_to_string(common::root().join("docs/language.md")).unwrap();
+    let program = demo_program(rules());
+    for ((product, expected), line) in cases.iter().zip(&lines) {
+        assert_eq!(line["code"], *expected, "{line}");
+        assert!(line["error"].is_string(), "{line}");
+        assert!(docs.contains(&format!("| `{expected}` |")), "{expected}");
+        let error = program.evaluate_json(product).unwrap_err();
+        assert_eq!(error.code(), *expected, "{product}");
+        assert_eq!(line["error"], error.to_string(), "{line}");
+    }
+    // A judged product has no code.
+    assert!(lines.last().unwrap().get("code").is_none(), "{stdout}");
+    // The unknown category carries its suggestion as data, and as help.
+    match demo_program(rules())
+        .evaluate_json(r#"{"id":"x","category":"camra"}"#)
+        .unwrap_err()
+    {
+        labelc::eval::ProductError::UnknownCategory {
+            category,
+            suggestion,
+            ..
+        } => {
+            assert_eq!(category, "camra");
+            assert_eq!(suggestion.as_deref(), Some("camera"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+/// `labelc::evaluate` reports a scheme the rule set lacks and a product
+/// that does not fit by their codes.
+#[test]
+fn evaluate_errors_have_codes() {
+    let product: labelc::Product =
+        serde_json::from_str(r#"{"id":"x","category":"camra"}"#).unwrap();
+    let error = labelc::evaluate(rules(), "dmeo", &product, as_of()).unwrap_err();
+    assert_eq!(error.code(), "labelc::rules::unknown_scheme", "{error}");
+    assert!(
+        error.to_string().contains("did you mean `demo`?"),
+        "{error}"
+    );
+    let error = labelc::evaluate(rules(), "demo", &product, as_of()).unwrap_err();
+    assert_eq!(error.code(), "labelc::eval::unknown_category", "{error}");
+    let mut broken = rules().clone();
+    broken.format = "labelc.rules/v0".to_string();
+    let error = labelc::evaluate(&broken, "demo", &product, as_of()).unwrap_err();
+    assert_eq!(error.code(), "labelc::eval::rule_set_format", "{error}");
+    assert!(error.help().is_some());
 }

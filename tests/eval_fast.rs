@@ -325,7 +325,9 @@ fn a_product_key_given_twice_is_an_error_both_ways() {
         assert!(program.read_json_fast(line).is_none(), "{line}");
         let error = program.read_json_with_serde(line).expect_err(line);
         assert!(
-            error.0.contains(&format!("`{key}` is given twice")),
+            error
+                .to_string()
+                .contains(&format!("`{key}` is given twice")),
             "{line}: {error:?}"
         );
         assert_eq!(program.read_json(line), Err(error));

@@ -260,6 +260,7 @@ fn eval_lines_validate() {
     );
     let line: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(line["error"].is_string(), "{line}");
+    assert_eq!(line["code"], "labelc::eval::invalid_product", "{line}");
     assert_format_pinned(&validator, &line, "eval");
     // Not vacuous: a result without its level fails, and so does an error without its line.
     let out = labelc_with_input(
@@ -281,6 +282,9 @@ fn eval_lines_validate() {
     assert!(!errors(&validator, &result).is_empty());
     let mut error = line.clone();
     error.as_object_mut().unwrap().remove("line");
+    assert!(!errors(&validator, &error).is_empty());
+    let mut error = line.clone();
+    error.as_object_mut().unwrap().remove("code");
     assert!(!errors(&validator, &error).is_empty());
 }
 

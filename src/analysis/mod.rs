@@ -280,7 +280,7 @@ impl<'r> Analyzer<'r> {
     fn program(&mut self, scheme: usize) -> Result<&Program<'r>, AnalysisError> {
         if !self.programs.contains_key(&scheme) {
             let program = Program::new(self.rules, scheme, self.as_of)
-                .map_err(|e| AnalysisError::Unsupported(e.0))?;
+                .map_err(|e| AnalysisError::Unsupported(e.to_string()))?;
             self.programs.insert(scheme, program);
         }
         self.programs

@@ -5,7 +5,9 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use super::{Exit, assessment_date, input_error, print_err, usage_error};
-use crate::eval::{EvalFormat, LineError, Outcome, Program};
+use crate::eval::{
+    EvalFormat, LineError, Outcome, ProductError, Products, Program, read_products,
+};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -78,16 +80,20 @@ struct Run<'p, 'r, W: Write> {
 }
 
 impl<W: Write> Run<'_, '_, W> {
-    fn one(&mut self, line: Option<usize>, text: Result<&str, String>) -> std::io::Result<()> {
+    /// Judges one product read by [`read_products`] and writes its result
+    /// or its error.
+    fn one(
+        &mut self,
+        line: Option<usize>,
+        text: Result<&str, ProductError>,
+    ) -> std::io::Result<()> {
         self.products += 1;
         let input = text.as_ref().ok().copied();
         let result = text.and_then(|t| {
             if t.trim().is_empty() {
-                Err("empty line: expected a product object".to_string())
+                Err(ProductError::EmptyLine)
             } else {
-                self.program
-                    .evaluate_json_with(t, self.args.explain)
-                    .map_err(|e| e.0)
+                self.program.evaluate_json_with(t, self.args.explain)
             }
         });
         match result {
@@ -100,10 +106,10 @@ impl<W: Write> Run<'_, '_, W> {
                 }
                 self.write_outcome(&outcome)
             }
-            Err(message) => {
+            Err(error) => {
                 self.errors += 1;
                 let id = input.and_then(crate::eval::line_id);
-                self.write_error(line.unwrap_or(1), id.as_deref(), &message)
+                self.write_error(line.unwrap_or(1), id.as_deref(), &error)
             }
         }
     }
@@ -173,7 +179,13 @@ impl<W: Write> Run<'_, '_, W> {
         }
     }
 
-    fn write_error(&mut self, line: usize, id: Option<&str>, message: &str) -> std::io::Result<()> {
+    fn write_error(
+        &mut self,
+        line: usize,
+        id: Option<&str>,
+        error: &ProductError,
+    ) -> std::io::Result<()> {
+        let message = error.to_string();
         match self.args.format {
             Format::Json => {
                 serde_json::to_writer(
@@ -182,7 +194,8 @@ impl<W: Write> Run<'_, '_, W> {
                         format: EvalFormat,
                         line,
                         id,
-                        error: message,
+                        code: error.code(),
+                        error: &message,
                     },
                 )
                 .map_err(std::io::Error::other)?;
@@ -194,12 +207,6 @@ impl<W: Write> Run<'_, '_, W> {
             },
         }
     }
-}
-
-fn decode(bytes: &[u8]) -> Result<&str, String> {
-    let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
-    let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
-    std::str::from_utf8(bytes).map_err(|e| format!("not UTF-8 (byte {})", e.valid_up_to()))
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -221,29 +228,10 @@ pub fn run(args: &Args) -> Exit {
     } else {
         rules
     };
-    let selection = match rules.select(&args.scheme, as_of) {
-        Ok(s) => s,
-        Err(e) => return input_error(&e.to_string()),
-    };
-    let program = match Program::new(&rules, selection.index, as_of) {
+    let program = match prepare(&rules, &args.scheme, as_of) {
         Ok(p) => p,
-        Err(e) => return input_error(&format!("the rule set cannot be evaluated: {e}")),
+        Err(exit) => return exit,
     };
-    // Say which version an unpinned id means when it is a choice, or when the
-    // version chosen is not in force on the date.
-    let worth_saying = selection.versions > 1
-        || !matches!(
-            selection.picked,
-            None | Some(crate::resolve::Picked::InForce | crate::resolve::Picked::Undated)
-        );
-    if worth_saying
-        && let Some(text) = crate::rules::describe(&selection, &rules, &args.scheme, as_of)
-    {
-        print_err(&format!(
-            "note: {text} (pin one with `--scheme {}`)\n",
-            program.scheme.key()
-        ));
-    }
     let input: Box<dyn Read> = if args.facts.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
@@ -254,9 +242,42 @@ pub fn run(args: &Args) -> Exit {
     };
     let input = super::progress::reader("eval", super::progress::length_of(&args.facts), input);
     let mut input = BufReader::with_capacity(1 << 16, input);
+    judge_all(&program, args, &mut input)
+}
+
+/// Chooses the scheme version and prepares it; says which version an
+/// unpinned id means when it is a choice, or when the version chosen is
+/// not in force on the date.
+fn prepare<'r>(
+    rules: &'r RuleSet,
+    scheme: &str,
+    as_of: jiff::civil::Date,
+) -> Result<Program<'r>, Exit> {
+    let selection = rules
+        .select(scheme, as_of)
+        .map_err(|e| input_error(&e.to_string()))?;
+    let program = Program::new(rules, selection.index, as_of)
+        .map_err(|e| input_error(&format!("the rule set cannot be evaluated: {e}")))?;
+    let worth_saying = selection.versions > 1
+        || !matches!(
+            selection.picked,
+            None | Some(crate::resolve::Picked::InForce | crate::resolve::Picked::Undated)
+        );
+    if worth_saying && let Some(text) = crate::rules::describe(&selection, rules, scheme, as_of) {
+        print_err(&format!(
+            "note: {text} (pin one with `--scheme {}`)\n",
+            program.scheme.key()
+        ));
+    }
+    Ok(program)
+}
+
+/// The batch loop: judges every product of `input` in order, writes each
+/// result to stdout and, for JSON Lines, the summary to stderr.
+fn judge_all(program: &Program<'_>, args: &Args, input: &mut dyn BufRead) -> Exit {
     let stdout = std::io::stdout();
     let mut run = Run {
-        program: &program,
+        program,
         args,
         out: BufWriter::with_capacity(1 << 16, stdout.lock()),
         line: Vec::with_capacity(4096),
@@ -265,9 +286,9 @@ pub fn run(args: &Args) -> Exit {
         products: 0,
         errors: 0,
     };
-    let streamed = stream(&mut input, &mut run).and_then(|lines| {
+    let streamed = read_products(input, &mut |line, text| run.one(line, text)).and_then(|shape| {
         run.out.flush()?;
-        Ok(lines)
+        Ok(shape)
     });
     let judged = if run.errors > 0 {
         Exit::Failure
@@ -275,202 +296,46 @@ pub fn run(args: &Args) -> Exit {
         Exit::Success
     };
     match streamed {
-        Ok(lines) => {
-            if lines {
-                let mut levels: Vec<String> = run
-                    .counts
-                    .iter()
-                    .map(|(l, n)| {
-                        format!(
-                            "{}: {n}",
-                            l.map_or("no level".to_string(), |l| format!("level {l}"))
-                        )
-                    })
-                    .collect();
-                if run.out_of_scope > 0 {
-                    levels.push(format!("out of scope: {}", run.out_of_scope));
-                }
-                let plural = |n: usize, one: &str, many: &str| {
-                    format!("{n} {}", if n == 1 { one } else { many })
-                };
-                print_err(&format!(
-                    "{} against {} as of {as_of}: {}; {}\n",
-                    plural(run.products, "product", "products"),
-                    program.scheme.key(),
-                    if levels.is_empty() {
-                        "none evaluated".to_string()
-                    } else {
-                        levels.join(", ")
-                    },
-                    plural(run.errors, "error", "errors")
-                ));
-            }
+        Ok(Products::Lines) => {
+            print_err(&run.summary());
             judged
         }
+        Ok(Products::Object | Products::Empty) => judged,
         // The reader of standard output has gone: stop reading products, quietly.
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => judged,
         Err(e) => usage_error(&format!("cannot read or write: {e}")),
     }
 }
 
-/// The longest product line (and the largest single product object) read:
-/// a longer line is an error for that line and the stream goes on, without
-/// the line ever being held in memory.
-pub const MAX_PRODUCT_BYTES: usize = 8 * 1024 * 1024;
-
-/// One line as [`read_line`] read it.
-enum Line {
-    /// The end of the input: no line.
-    End,
-    /// A line (its newline stripped by [`decode`]) of at most the limit.
-    Whole,
-    /// A line longer than the limit, of this many bytes: skipped, not kept.
-    TooLong(u64),
-}
-
-/// Reads one line into `buf`, keeping at most [`MAX_PRODUCT_BYTES`] + 1 of
-/// its bytes; the rest of a longer line is read and dropped.
-fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let mut length: u64 = 0;
-    let mut any = false;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
+impl<W: Write> Run<'_, '_, W> {
+    /// The summary line of a JSON Lines run: products, levels, errors.
+    fn summary(&self) -> String {
+        let mut levels: Vec<String> = self
+            .counts
+            .iter()
+            .map(|(l, n)| {
+                format!(
+                    "{}: {n}",
+                    l.map_or("no level".to_string(), |l| format!("level {l}"))
+                )
+            })
+            .collect();
+        if self.out_of_scope > 0 {
+            levels.push(format!("out of scope: {}", self.out_of_scope));
         }
-        any = true;
-        let (used, newline) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        let room = (MAX_PRODUCT_BYTES + 1).saturating_sub(buf.len()).min(used);
-        buf.extend_from_slice(available.get(..room).unwrap_or_default());
-        length += u64::try_from(used).unwrap_or(u64::MAX) - u64::from(newline);
-        input.consume(used);
-        if newline {
-            break;
-        }
-    }
-    Ok(if !any {
-        Line::End
-    } else if length > MAX_PRODUCT_BYTES as u64 {
-        Line::TooLong(length)
-    } else {
-        Line::Whole
-    })
-}
-
-fn too_long(length: u64) -> String {
-    format!(
-        "the line is {length} bytes, more than the limit of {MAX_PRODUCT_BYTES} bytes for a product"
-    )
-}
-
-/// Whether `line` is a whole JSON value on its own (a JSON Lines product,
-/// or a line of one that is wrong, but complete).
-fn is_whole_value(line: &[u8]) -> bool {
-    match decode(line) {
-        Ok(text) => {
-            !text.trim().is_empty()
-                && !serde_json::from_str::<serde::de::IgnoredAny>(text).is_err_and(|e| e.is_eof())
-        }
-        Err(_) => true,
-    }
-}
-
-/// Reads products, JSON Lines or one object (see docs/evaluation.md,
-/// Products): JSON Lines when the first non-blank line is a whole JSON value,
-/// or when it is not but the next non-blank line is one (a truncated first
-/// line is then one error and the rest are judged); otherwise the whole
-/// input, up to [`MAX_PRODUCT_BYTES`], is one (pretty-printed) object. A
-/// blank line is not a product. Returns whether it was JSON Lines.
-fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::io::Result<bool> {
-    let mut first = Vec::with_capacity(4096);
-    let mut number = 0;
-    // The first non-blank line.
-    let first_read = loop {
-        number += 1;
-        match read_line(input, &mut first)? {
-            Line::End => return Ok(false),
-            Line::Whole if decode(&first).is_ok_and(|t| t.trim().is_empty()) => {}
-            other => break other,
-        }
-    };
-    let first_number = number;
-    let mut line = Vec::with_capacity(4096);
-    if let Line::Whole = first_read
-        && !is_whole_value(&first)
-    {
-        // Not a whole value: a pretty-printed object, or a truncated line of JSON Lines.
-        // The next non-blank line decides.
-        let mut between = Vec::new();
-        let second_read = loop {
-            number += 1;
-            match read_line(input, &mut line)? {
-                Line::Whole if decode(&line).is_ok_and(|t| t.trim().is_empty()) => {
-                    between.extend_from_slice(&line);
-                }
-                other => break other,
-            }
-        };
-        let lines = match second_read {
-            Line::Whole => {
-                is_whole_value(&line)
-                    && decode(&line).is_ok_and(|t| t.trim_start().starts_with('{'))
-            }
-            Line::TooLong(_) => true,
-            Line::End => false,
-        };
-        if !lines {
-            // One object: the lines read, then the rest up to the limit.
-            first.extend_from_slice(&between);
-            first.extend_from_slice(&line);
-            let limit = (MAX_PRODUCT_BYTES + 1).saturating_sub(first.len());
-            input.take(limit as u64).read_to_end(&mut first)?;
-            let text = if first.len() > MAX_PRODUCT_BYTES {
-                Err(format!(
-                    "the product object is more than the limit of {MAX_PRODUCT_BYTES} bytes"
-                ))
+        let plural =
+            |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+        format!(
+            "{} against {} as of {}: {}; {}\n",
+            plural(self.products, "product", "products"),
+            self.program.scheme.key(),
+            self.program.as_of,
+            if levels.is_empty() {
+                "none evaluated".to_string()
             } else {
-                std::str::from_utf8(&first)
-                    .map_err(|e| format!("the input is not UTF-8 (byte {})", e.valid_up_to()))
-            };
-            run.one(None, text)?;
-            return Ok(false);
-        }
-        run.one(Some(first_number), decode(&first))?;
-        judge(run, number, &line, second_read)?;
-    } else {
-        judge(run, first_number, &first, first_read)?;
-    }
-    loop {
-        number += 1;
-        let read = read_line(input, &mut line)?;
-        if let Line::End = read {
-            return Ok(true);
-        }
-        judge(run, number, &line, read)?;
-    }
-}
-
-/// Judges one line of JSON Lines; a blank line is not a product.
-fn judge<W: Write>(
-    run: &mut Run<'_, '_, W>,
-    number: usize,
-    line: &[u8],
-    read: Line,
-) -> std::io::Result<()> {
-    match read {
-        Line::End => Ok(()),
-        Line::TooLong(length) => run.one(Some(number), Err(too_long(length))),
-        Line::Whole => match decode(line) {
-            Ok(text) if text.trim().is_empty() => Ok(()),
-            text => run.one(Some(number), text),
-        },
+                levels.join(", ")
+            },
+            plural(self.errors, "error", "errors")
+        )
     }
 }

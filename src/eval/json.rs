@@ -21,53 +21,70 @@ impl Outcome<'_> {
     /// Appends the outcome as JSON to `out`: the same bytes as
     /// `serde_json::to_writer(out, self)`, written faster.
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        // Every field named: a field added to `Outcome` fails to compile here
+        // until it is written (or skipped on purpose).
+        let Outcome {
+            format: super::report::EvalFormat,
+            line,
+            id,
+            scheme,
+            as_of,
+            category,
+            in_scope,
+            excluded,
+            level,
+            level_rests_on,
+            reachable,
+            reachable_rests_on,
+            next,
+            criteria,
+        } = self;
         out.extend_from_slice(b"{\"format\":\"");
         out.extend_from_slice(super::FORMAT.as_bytes());
         out.extend_from_slice(b"\",");
-        if let Some(line) = self.line {
+        if let Some(line) = line {
             out.extend_from_slice(b"\"line\":");
-            number(out, line)?;
+            number(out, *line)?;
             out.push(b',');
         }
         out.extend_from_slice(b"\"id\":");
-        string(out, &self.id)?;
+        string(out, id)?;
         out.extend_from_slice(b",\"scheme\":\"");
-        string_contents(out, self.scheme.id)?;
+        string_contents(out, scheme.id)?;
         out.push(b'@');
-        string_contents(out, self.scheme.version)?;
+        string_contents(out, scheme.version)?;
         // A date displays as digits, `-` and `+`: nothing to escape.
-        write!(out, "\",\"as_of\":\"{}\",\"category\":", self.as_of)
-            .map_err(serde_json::Error::io)?;
-        match self.category {
+        write!(out, "\",\"as_of\":\"{as_of}\",\"category\":").map_err(serde_json::Error::io)?;
+        match category {
             Some(category) => string(out, category)?,
             None => out.extend_from_slice(b"null"),
         }
-        out.extend_from_slice(if self.in_scope {
+        out.extend_from_slice(if *in_scope {
             b",\"in_scope\":true"
         } else {
             b",\"in_scope\":false"
         });
-        if let Some(reason) = self.excluded {
+        if let Some(reason) = excluded {
             out.extend_from_slice(b",\"excluded\":");
             string(out, reason)?;
         }
         out.extend_from_slice(b",\"level\":");
-        optional_number(out, self.level)?;
-        if let Some(rests) = &self.level_rests_on {
+        optional_number(out, *level)?;
+        if let Some(rests) = level_rests_on {
             out.extend_from_slice(b",\"level_rests_on\":");
             rests_on(out, rests)?;
         }
         out.extend_from_slice(b",\"reachable\":");
-        optional_number(out, self.reachable)?;
-        if let Some(rests) = &self.reachable_rests_on {
+        optional_number(out, *reachable)?;
+        if let Some(rests) = reachable_rests_on {
             out.extend_from_slice(b",\"reachable_rests_on\":");
             rests_on(out, rests)?;
         }
-        if let Some(next) = &self.next {
+        if let Some(next) = next {
             out.extend_from_slice(b",\"next\":");
             next_level(out, next)?;
         }
-        if let Some(criteria) = &self.criteria {
+        if let Some(criteria) = criteria {
             out.extend_from_slice(b",\"criteria\":");
             list(out, criteria, criterion)?;
         }

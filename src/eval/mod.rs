@@ -4,12 +4,17 @@
 //! or not_applicable; a product reaches level L when every level up to L is
 //! met, and could still reach the highest level none of whose criteria fails.
 
+mod compile;
+mod error;
 mod fast;
+mod idset;
+mod input;
 mod json;
 mod product;
 mod program;
 mod report;
 mod run;
+mod truth;
 
 use jiff::civil::Date;
 
@@ -17,46 +22,17 @@ pub(crate) use report::{
     credit_lines, criterion_lines, explanation_head, group_line, level_name, pending_line,
 };
 pub(crate) use run::NO_CATEGORY;
-pub(crate) use run::eval as eval_condition;
 pub(crate) use run::holds_from;
+pub(crate) use truth::eval as eval_condition;
 
+pub use error::{EvalError, Mismatch, ProductError, RuleSetError};
+pub use input::{Each, MAX_PRODUCT_BYTES, Products, read_products};
 pub use product::{CategoryField, Product, Record, RecordSeed, Val};
-pub use program::{Program, RuleSetError, parse_date};
+pub use program::{Program, parse_date};
 pub use report::{
     CriterionResult, EvalFormat, EvalLine, FORMAT, GroupResult, Leaf, LeafFacts, LineError,
     NextLevel, Outcome, RestsOn, SchemeName, Truth, Verdict, json_schema, render_explanation,
 };
-
-/// A problem with one product: it is reported in place of its result.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProductError(pub String);
-
-impl std::fmt::Display for ProductError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for ProductError {}
-
-/// Why `evaluate` could not produce an outcome.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum EvalError {
-    /// The scheme is not in the rule set, or the rule set is not consistent.
-    RuleSet(String),
-    /// The product does not fit the rule set (a fact of the wrong type, an unknown category, …).
-    Product(String),
-}
-
-impl std::fmt::Display for EvalError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EvalError::RuleSet(m) | EvalError::Product(m) => f.write_str(m),
-        }
-    }
-}
-
-impl std::error::Error for EvalError {}
 
 /// Finds a scheme version in the rule set: `id@version`, or `id` for the
 /// version [`crate::rules::RuleSet::select`] binds it to on `as_of`.
@@ -104,8 +80,8 @@ impl<'r> Program<'r> {
     pub fn read_json_with_serde<'de>(&self, json: &'de str) -> Result<Record<'de>, ProductError> {
         let mut de = serde_json::Deserializer::from_str(json);
         let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: self }, &mut de)
-            .map_err(json_error)?;
-        de.end().map_err(json_error)?;
+            .map_err(|e| error::json_error(&e))?;
+        de.end().map_err(|e| error::json_error(&e))?;
         Ok(record)
     }
 }
@@ -138,37 +114,15 @@ pub fn evaluate<'r>(
     product: &Product,
     as_of: Date,
 ) -> Result<Outcome<'r>, EvalError> {
-    let index = select_scheme(rules, scheme, as_of).map_err(EvalError::RuleSet)?;
-    let program = Program::new(rules, index, as_of).map_err(|e| EvalError::RuleSet(e.0))?;
-    let value = serde_json::to_value(product).map_err(|e| EvalError::Product(e.to_string()))?;
-    let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: &program }, &value)
-        .map_err(|e| EvalError::Product(e.to_string()))?;
-    program.judge(&record).map_err(|e| EvalError::Product(e.0))
-}
-
-/// A JSON error for one product: serde_json's message without its "at line 1
-/// column N" (the caller knows the line), with the column kept.
-fn json_error(e: serde_json::Error) -> ProductError {
-    let text = e.to_string();
-    let suffix = format!(" at line {} column {}", e.line(), e.column());
-    let message = text.strip_suffix(&suffix).unwrap_or(&text);
-    let kind = match e.classify() {
-        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-            "malformed JSON: "
-        }
-        _ => "",
+    let index = rules.select(scheme, as_of)?.index;
+    let program = Program::new(rules, index, as_of)?;
+    let invalid = |e: serde_json::Error| ProductError::InvalidProduct {
+        message: e.to_string(),
     };
-    if e.line() == 0 {
-        ProductError(format!("{kind}{message}"))
-    } else if e.line() == 1 {
-        ProductError(format!("{kind}{message} (column {})", e.column()))
-    } else {
-        ProductError(format!(
-            "{kind}{message} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    }
+    let value = serde_json::to_value(product).map_err(invalid)?;
+    let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: &program }, &value)
+        .map_err(invalid)?;
+    Ok(program.judge(&record)?)
 }
 
 /// The product `id` of a JSON line, if it has a top-level `"id"` string:

@@ -2,33 +2,15 @@
 //! resolved to slots, literals typed, categories and criteria indexed, so
 //! that judging a product does no name lookups per criterion.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use jiff::civil::Date;
 use rustc_hash::FxHashMap;
 
-use crate::rules::{
-    AppliesTo, Comparison, Condition, Credit, Direction, FactType, Literal, RecognitionStatus,
-    RuleSet, Scheme,
-};
-
-/// Why a rule set cannot be evaluated: it was edited by hand or comes from
-/// another version of labelc.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RuleSetError(pub String);
-
-impl std::fmt::Display for RuleSetError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for RuleSetError {}
-
-fn bad(message: impl Into<String>) -> RuleSetError {
-    RuleSetError(message.into())
-}
+use super::RuleSetError;
+pub use super::idset::IdSet;
+use crate::rules::{AppliesTo, Comparison, Credit, FactType, RecognitionStatus, RuleSet, Scheme};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SlotType {
@@ -53,7 +35,7 @@ pub struct Slot<'r> {
     /// there are few: a product's value is looked up here by a short scan
     /// instead of a hash lookup ([`Program::intern_for`]). Strings of up to 7
     /// bytes by packed key ([`small_key`]), longer ones by text.
-    pub few_constants: Option<FewConstants<'r>>,
+    pub(crate) few_constants: Option<FewConstants<'r>>,
 }
 
 /// A fact's string constants with their ids, split by [`small_key`].
@@ -66,62 +48,6 @@ pub struct FewConstants<'r> {
 /// Up to this many constants per fact are scanned rather than hashed.
 const FEW_CONSTANTS: usize = 16;
 
-/// The string ids an `in` or `subset_of` list allows. Membership is one
-/// bit test: the constants of one list are interned together, so their ids
-/// span a short range, kept as a bitmap from the smallest id on. A list
-/// whose ids span more than [`IdSet::MAX_SPAN`] is searched instead.
-#[derive(Debug, Default)]
-pub struct IdSet {
-    /// Sorted, without duplicates.
-    ids: Vec<u32>,
-    base: u32,
-    /// Bit `i` is set when `base + i` is in the set; empty when searched.
-    bits: Vec<u64>,
-}
-
-impl IdSet {
-    /// The widest span of ids kept as a bitmap (64 words).
-    pub const MAX_SPAN: u32 = 4096;
-
-    pub fn new(mut ids: Vec<u32>) -> IdSet {
-        ids.sort_unstable();
-        ids.dedup();
-        let (Some(&base), Some(&last)) = (ids.first(), ids.last()) else {
-            return IdSet::default();
-        };
-        let span = last - base;
-        let mut bits = Vec::new();
-        if span < Self::MAX_SPAN {
-            bits = vec![0u64; span as usize / 64 + 1];
-            for id in &ids {
-                let offset = id - base;
-                if let Some(word) = bits.get_mut(offset as usize / 64) {
-                    *word |= 1 << (offset % 64);
-                }
-            }
-        }
-        IdSet { ids, base, bits }
-    }
-
-    #[inline(always)]
-    pub fn contains(&self, id: u32) -> bool {
-        if self.bits.is_empty() {
-            return self.ids.binary_search(&id).is_ok();
-        }
-        let Some(offset) = id.checked_sub(self.base) else {
-            return false;
-        };
-        self.bits
-            .get(offset as usize / 64)
-            .is_some_and(|word| (word >> (offset % 64)) & 1 == 1)
-    }
-
-    /// The ids, ascending.
-    pub fn ids(&self) -> &[u32] {
-        &self.ids
-    }
-}
-
 #[derive(Debug)]
 pub struct Node<'r> {
     pub kind: Kind<'r>,
@@ -129,30 +55,92 @@ pub struct Node<'r> {
 }
 
 #[derive(Debug)]
+/// A compiled condition. `slot` is the fact's index in [`Program::slots`];
+/// `equal` is false for `!=`; `negated` is true for `not in`.
 pub enum Kind<'r> {
     And(Vec<Node<'r>>),
     Or(Vec<Node<'r>>),
     Not(Box<Node<'r>>),
-    IsTrue(u32),
-    Present(u32),
-    Bool(u32, bool, bool),
-    Int(u32, Comparison, i64),
-    Number(u32, Comparison, f64),
+    IsTrue {
+        slot: u32,
+    },
+    Present {
+        slot: u32,
+    },
+    Bool {
+        slot: u32,
+        equal: bool,
+        value: bool,
+    },
+    Int {
+        slot: u32,
+        comparison: Comparison,
+        value: i64,
+    },
+    Number {
+        slot: u32,
+        comparison: Comparison,
+        value: f64,
+    },
     /// Strings are compared by interned id ([`Program::intern`]).
-    Str(u32, bool, u32),
-    Enum(u32, bool, u32),
-    Date(u32, Comparison, Date),
-    /// `negated`, then the allowed values.
-    InStr(u32, bool, IdSet),
-    InEnum(u32, bool, Vec<u32>),
-    InNumber(u32, bool, Vec<f64>),
-    InDate(u32, bool, Vec<Date>),
-    InBool(u32, bool, Vec<bool>),
-    Contains(u32, u32),
-    Subset(u32, IdSet),
-    Superset(u32, Vec<u32>),
-    /// The date lies in `lo..=hi`.
-    Between(u32, Date, Date),
+    Str {
+        slot: u32,
+        equal: bool,
+        value: u32,
+    },
+    Enum {
+        slot: u32,
+        equal: bool,
+        value: u32,
+    },
+    Date {
+        slot: u32,
+        comparison: Comparison,
+        value: Date,
+    },
+    InStr {
+        slot: u32,
+        negated: bool,
+        values: IdSet,
+    },
+    InEnum {
+        slot: u32,
+        negated: bool,
+        values: Vec<u32>,
+    },
+    InNumber {
+        slot: u32,
+        negated: bool,
+        values: Vec<f64>,
+    },
+    InDate {
+        slot: u32,
+        negated: bool,
+        values: Vec<Date>,
+    },
+    InBool {
+        slot: u32,
+        negated: bool,
+        values: Vec<bool>,
+    },
+    Contains {
+        slot: u32,
+        value: u32,
+    },
+    Subset {
+        slot: u32,
+        values: IdSet,
+    },
+    Superset {
+        slot: u32,
+        values: Vec<u32>,
+    },
+    /// The date lies in `from..=to`.
+    Between {
+        slot: u32,
+        from: Date,
+        to: Date,
+    },
 }
 
 #[derive(Debug)]
@@ -160,6 +148,9 @@ pub struct CompiledCriterion<'r> {
     pub criterion: &'r crate::rules::Criterion,
     /// Category indices it applies to (descendants included); `None` for all.
     pub applies: Option<Vec<bool>>,
+    /// Its validity dates, read once.
+    pub valid_from: Option<Date>,
+    pub valid_until: Option<Date>,
     /// Whether `as_of` lies in its validity window.
     pub valid_now: bool,
     pub condition: Option<Node<'r>>,
@@ -202,21 +193,24 @@ pub struct Program<'r> {
     pub scheme: &'r Scheme,
     pub as_of: Date,
     pub slots: Vec<Slot<'r>>,
-    pub slot_by_name: FxHashMap<&'r str, u32>,
+    pub(crate) slot_by_name: FxHashMap<&'r str, u32>,
     /// The slot last seen at each position of a product's `facts`: products
     /// of one batch list their facts in the same order, so a name is usually
     /// confirmed by one comparison instead of a hash lookup.
-    pub key_order: Vec<AtomicU32>,
+    pub(crate) key_order: Vec<AtomicU32>,
     /// Every string constant of the conditions, by id; a product's string
     /// that is none of them gets `OTHER`. Strings of up to 7 bytes are
     /// keyed by their bytes packed into an integer (`small_key`): no byte
     /// hashing and no `memcmp` for the short values sets usually hold.
-    pub strings: FxHashMap<&'r str, u32>,
-    pub short_strings: FxHashMap<u64, u32>,
-    pub category_by_name: HashMap<&'r str, u32>,
+    pub(crate) strings: FxHashMap<&'r str, u32>,
+    pub(crate) short_strings: FxHashMap<u64, u32>,
+    pub(crate) category_by_name: HashMap<&'r str, u32>,
     /// By category index: why its products are outside the scheme (its own
     /// `excluded` reason or the nearest ancestor's); `None` when in scope.
-    pub exclusions: Vec<Option<&'r str>>,
+    pub(crate) exclusions: Vec<Option<&'r str>>,
+    /// By category index: whether the scheme, the category and its
+    /// ancestors have taken effect on `as_of`.
+    pub(crate) in_force: Vec<bool>,
     pub criteria: Vec<CompiledCriterion<'r>>,
     pub levels: Vec<CompiledLevel<'r>>,
     /// Recognitions that credit this scheme version and are in effect at `as_of`.
@@ -239,50 +233,176 @@ pub fn small_key(s: &str) -> Option<u64> {
     Some(u64::from_le_bytes(buffer))
 }
 
-/// Collects the string constants of a condition.
-fn collect_strings<'r>(condition: &'r Condition, out: &mut Vec<&'r str>, depth: usize) {
-    if depth > 256 {
-        return;
-    }
-    match condition {
-        Condition::And { args, .. } | Condition::Or { args, .. } => {
-            for a in args {
-                collect_strings(a, out, depth + 1);
-            }
-        }
-        Condition::Not { arg, .. } => collect_strings(arg, out, depth + 1),
-        Condition::Compare { value, .. } => {
-            if let Literal::String(s) = value {
-                out.push(s);
-            }
-        }
-        Condition::In { values, .. } => {
-            out.extend(values.iter().filter_map(|v| match v {
-                Literal::String(s) => Some(s.as_str()),
-                _ => None,
-            }));
-        }
-        Condition::Contains { value, .. } => out.push(value),
-        Condition::SubsetOf { values, .. } | Condition::SupersetOf { values, .. } => {
-            out.extend(values.iter().map(String::as_str));
-        }
-        Condition::IsTrue { .. } | Condition::Present { .. } | Condition::Within { .. } => {}
-    }
-}
-
 pub use crate::rules::parse_date;
 
-fn optional_date(s: &Option<String>, what: &str) -> Result<Option<Date>, RuleSetError> {
+/// A date field of the rule set: `place` names the item in the error.
+fn optional_date(s: &Option<String>, place: &str) -> Result<Option<Date>, RuleSetError> {
     match s {
         None => Ok(None),
         Some(s) => parse_date(s)
             .map(Some)
-            .ok_or_else(|| bad(format!("{what}: `{s}` is not a date"))),
+            .ok_or_else(|| RuleSetError::InvalidDate {
+                place: place.to_string(),
+                date: s.clone(),
+            }),
     }
 }
 
 fn in_window(as_of: Date, from: Option<Date>, until: Option<Date>) -> bool {
     from.is_none_or(|f| f <= as_of) && until.is_none_or(|u| as_of <= u)
+}
+
+fn index(i: usize, what: &'static str) -> Result<u32, RuleSetError> {
+    u32::try_from(i).map_err(|_| RuleSetError::TooMany { what })
+}
+
+/// The category tree of a scheme version, read in one pass (parents come
+/// before their children).
+struct Categories<'r> {
+    by_name: HashMap<&'r str, u32>,
+    parents: Vec<Option<u32>>,
+    exclusions: Vec<Option<&'r str>>,
+    in_force: Vec<bool>,
+}
+
+impl<'r> Categories<'r> {
+    fn new(scheme: &'r Scheme, as_of: Date) -> Result<Categories<'r>, RuleSetError> {
+        let count = scheme.categories.len();
+        let mut tree = Categories {
+            by_name: HashMap::new(),
+            parents: Vec::with_capacity(count),
+            exclusions: Vec::with_capacity(count),
+            in_force: Vec::with_capacity(count),
+        };
+        // An `effective` date that is not a date counts as none.
+        let effective =
+            |d: &Option<String>| d.as_deref().and_then(parse_date).is_none_or(|d| d <= as_of);
+        let scheme_in_force = effective(&scheme.effective);
+        // What each category passes to its children: the exclusion. A
+        // grouping category's own products are outside the scheme; its
+        // sub-categories' are not, so grouping is not inherited.
+        let mut inheritable: Vec<Option<&'r str>> = Vec::with_capacity(count);
+        for (i, category) in scheme.categories.iter().enumerate() {
+            tree.by_name
+                .insert(category.id.as_str(), index(i, "categories")?);
+            let parent = match &category.parent {
+                None => None,
+                Some(p) => Some(*tree.by_name.get(p.as_str()).ok_or_else(|| {
+                    RuleSetError::UnknownParent {
+                        category: category.id.clone(),
+                        parent: p.clone(),
+                    }
+                })?),
+            };
+            let (inherited, parent_in_force) = match parent {
+                Some(p) => (
+                    inheritable.get(p as usize).copied().flatten(),
+                    tree.in_force.get(p as usize).copied().unwrap_or(false),
+                ),
+                None => (None, scheme_in_force),
+            };
+            let excluded = category.excluded.as_deref().or(inherited);
+            inheritable.push(excluded);
+            tree.exclusions
+                .push(excluded.or(category.grouping.as_deref()));
+            tree.in_force
+                .push(parent_in_force && effective(&category.effective));
+            tree.parents.push(parent);
+        }
+        Ok(tree)
+    }
+}
+
+/// The facts of a rule set as slots, and the slot of each name.
+type Slots<'r> = (Vec<Slot<'r>>, FxHashMap<&'r str, u32>);
+
+fn slots_of(rules: &RuleSet) -> Result<Slots<'_>, RuleSetError> {
+    let mut slots = Vec::with_capacity(rules.facts.len());
+    let mut slot_by_name = FxHashMap::default();
+    for (i, fact) in rules.facts.iter().enumerate() {
+        let at = index(i, "facts")?;
+        let (ty, value_names) = match &fact.ty {
+            FactType::Bool => (SlotType::Bool, Vec::new()),
+            FactType::Int => (SlotType::Int, Vec::new()),
+            FactType::Decimal => (SlotType::Decimal, Vec::new()),
+            FactType::String => (SlotType::String, Vec::new()),
+            FactType::Date => (SlotType::Date, Vec::new()),
+            FactType::StringSet => (SlotType::Set, Vec::new()),
+            FactType::Enum { values } => {
+                (SlotType::Enum, values.iter().map(String::as_str).collect())
+            }
+        };
+        let values = value_names
+            .iter()
+            .enumerate()
+            .map(|(i, v)| Ok((*v, index(i, "enumeration values")?)))
+            .collect::<Result<_, RuleSetError>>()?;
+        if slot_by_name.insert(fact.name.as_str(), at).is_some() {
+            return Err(RuleSetError::DuplicateFact {
+                name: fact.name.clone(),
+            });
+        }
+        slots.push(Slot {
+            name: &fact.name,
+            ty,
+            values,
+            value_names,
+            few_constants: None,
+        });
+    }
+    Ok((slots, slot_by_name))
+}
+
+/// Every string constant of the scheme's and the recognitions' conditions,
+/// by id, and the ids of the short ones by [`small_key`].
+type Strings<'r> = (FxHashMap<&'r str, u32>, FxHashMap<u64, u32>);
+
+fn intern_constants<'r>(
+    rules: &'r RuleSet,
+    scheme: &'r Scheme,
+) -> Result<Strings<'r>, RuleSetError> {
+    let mut constants = Vec::new();
+    let conditions = scheme
+        .criteria
+        .iter()
+        .filter_map(|c| c.condition.as_ref())
+        .chain(
+            rules
+                .recognitions
+                .iter()
+                .filter_map(|r| r.condition.as_ref()),
+        );
+    for condition in conditions {
+        super::compile::collect_strings(condition, &mut constants, 0);
+    }
+    let mut strings = FxHashMap::default();
+    let mut short_strings = FxHashMap::default();
+    for constant in constants {
+        let next = index(strings.len(), "string constants")?;
+        let id = *strings.entry(constant).or_insert(next);
+        if let Some(key) = small_key(constant) {
+            short_strings.insert(key, id);
+        }
+    }
+    Ok((strings, short_strings))
+}
+
+/// Of the criteria `all` of `level`, those whose own basis or place in the
+/// level rests on less than the official text, with the weaker of the two.
+fn weak_criteria(
+    scheme: &Scheme,
+    level: &crate::rules::Level,
+    all: &[u32],
+) -> Vec<(u32, crate::rules::Basis)> {
+    all.iter()
+        .filter_map(|&i| {
+            let criterion = scheme.criteria.get(i as usize)?;
+            let own = crate::rules::basis_of(criterion.basis.as_ref());
+            let place = crate::rules::basis_of(level.require_basis.get(criterion.id.as_str()));
+            let basis = own.max(place);
+            (basis != crate::rules::Basis::Official).then_some((i, basis))
+        })
+        .collect()
 }
 
 impl<'r> Program<'r> {
@@ -293,102 +413,18 @@ impl<'r> Program<'r> {
         as_of: Date,
     ) -> Result<Program<'r>, RuleSetError> {
         if rules.format != crate::rules::FORMAT {
-            return Err(bad(format!(
-                "the rule set's format is `{}`; this labelc reads `{}`",
-                rules.format,
-                crate::rules::FORMAT
-            )));
+            return Err(RuleSetError::Format {
+                found: rules.format.clone(),
+                expected: crate::rules::FORMAT,
+            });
         }
         let scheme = rules
             .schemes
             .get(scheme)
-            .ok_or_else(|| bad("no such scheme"))?;
-        let mut slots = Vec::with_capacity(rules.facts.len());
-        let mut slot_by_name = FxHashMap::default();
-        for (i, fact) in rules.facts.iter().enumerate() {
-            let index = u32::try_from(i).map_err(|_| bad("too many facts"))?;
-            let (ty, value_names) = match &fact.ty {
-                FactType::Bool => (SlotType::Bool, Vec::new()),
-                FactType::Int => (SlotType::Int, Vec::new()),
-                FactType::Decimal => (SlotType::Decimal, Vec::new()),
-                FactType::String => (SlotType::String, Vec::new()),
-                FactType::Date => (SlotType::Date, Vec::new()),
-                FactType::StringSet => (SlotType::Set, Vec::new()),
-                FactType::Enum { values } => {
-                    (SlotType::Enum, values.iter().map(String::as_str).collect())
-                }
-            };
-            let values = value_names
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (*v, u32::try_from(i).unwrap_or(u32::MAX)))
-                .collect();
-            if slot_by_name.insert(fact.name.as_str(), index).is_some() {
-                return Err(bad(format!("fact `{}` appears twice", fact.name)));
-            }
-            slots.push(Slot {
-                name: &fact.name,
-                ty,
-                values,
-                value_names,
-                few_constants: None,
-            });
-        }
-
-        let mut category_by_name = HashMap::new();
-        let mut parents: Vec<Option<u32>> = Vec::new();
-        for (i, category) in scheme.categories.iter().enumerate() {
-            let index = u32::try_from(i).map_err(|_| bad("too many categories"))?;
-            category_by_name.insert(category.id.as_str(), index);
-            let parent = match &category.parent {
-                None => None,
-                Some(p) => Some(*category_by_name.get(p.as_str()).ok_or_else(|| {
-                    bad(format!(
-                        "category `{}` names an unknown parent `{p}`",
-                        category.id
-                    ))
-                })?),
-            };
-            parents.push(parent);
-        }
-
-        // Parents come before their children: one pass inherits exclusions.
-        // A grouping category's own products are outside the scheme; its
-        // sub-categories' are not, so grouping is not inherited.
-        let mut inheritable: Vec<Option<&'r str>> = Vec::with_capacity(parents.len());
-        let mut exclusions: Vec<Option<&'r str>> = Vec::with_capacity(parents.len());
-        for (category, parent) in scheme.categories.iter().zip(&parents) {
-            let inherited = parent.and_then(|p| inheritable.get(p as usize).copied().flatten());
-            let excluded = category.excluded.as_deref().or(inherited);
-            inheritable.push(excluded);
-            exclusions.push(excluded.or(category.grouping.as_deref()));
-        }
-
-        let mut constants = Vec::new();
-        let conditions = scheme
-            .criteria
-            .iter()
-            .filter_map(|c| c.condition.as_ref())
-            .chain(
-                rules
-                    .recognitions
-                    .iter()
-                    .filter_map(|r| r.condition.as_ref()),
-            );
-        for condition in conditions {
-            collect_strings(condition, &mut constants, 0);
-        }
-        let mut strings = FxHashMap::default();
-        let mut short_strings = FxHashMap::default();
-        for constant in constants {
-            let next =
-                u32::try_from(strings.len()).map_err(|_| bad("too many string constants"))?;
-            let id = *strings.entry(constant).or_insert(next);
-            if let Some(key) = small_key(constant) {
-                short_strings.insert(key, id);
-            }
-        }
-
+            .ok_or(RuleSetError::NoSuchScheme { index: scheme })?;
+        let (slots, slot_by_name) = slots_of(rules)?;
+        let categories = Categories::new(scheme, as_of)?;
+        let (strings, short_strings) = intern_constants(rules, scheme)?;
         let mut program = Program {
             rules,
             scheme,
@@ -398,53 +434,81 @@ impl<'r> Program<'r> {
             slot_by_name,
             strings,
             short_strings,
-            category_by_name,
-            exclusions,
+            category_by_name: categories.by_name,
+            exclusions: categories.exclusions,
+            in_force: categories.in_force,
             criteria: Vec::new(),
             levels: Vec::new(),
             recognitions: Vec::new(),
         };
+        let parents = &categories.parents;
+        let criterion_index = program.compile_criteria(parents)?;
+        program.compile_levels(&criterion_index)?;
+        program.compile_recognitions(&criterion_index, parents)?;
+        program.index_constants_by_fact();
+        Ok(program)
+    }
 
+    /// The index of a criterion of this scheme version, by id.
+    fn criterion_at(
+        &self,
+        criterion_index: &HashMap<&str, u32>,
+        id: &str,
+    ) -> Result<u32, RuleSetError> {
+        criterion_index
+            .get(id)
+            .copied()
+            .ok_or_else(|| RuleSetError::UnknownCriterion {
+                criterion: id.to_string(),
+                scheme: self.scheme.key(),
+            })
+    }
+
+    /// Compiles the scheme's criteria; returns each one's index by id.
+    fn compile_criteria(
+        &mut self,
+        parents: &[Option<u32>],
+    ) -> Result<HashMap<&'r str, u32>, RuleSetError> {
+        let scheme = self.scheme;
         let mut criterion_index = HashMap::new();
         for (i, criterion) in scheme.criteria.iter().enumerate() {
-            criterion_index.insert(
-                criterion.id.as_str(),
-                u32::try_from(i).map_err(|_| bad("too many criteria"))?,
-            );
-            let applies = program.coverage(&criterion.applies_to, &parents, || {
+            criterion_index.insert(criterion.id.as_str(), index(i, "criteria")?);
+            let applies = self.coverage(&criterion.applies_to, parents, || {
                 format!("criterion `{}`", criterion.id)
             })?;
-            let from = optional_date(&criterion.valid_from, &criterion.id)?;
-            let until = optional_date(&criterion.valid_until, &criterion.id)?;
+            let valid_from = optional_date(&criterion.valid_from, &criterion.id)?;
+            let valid_until = optional_date(&criterion.valid_until, &criterion.id)?;
             let condition = match &criterion.condition {
-                Some(c) => Some(program.compile(c, 0)?),
+                Some(c) => Some(self.compile(c, 0)?),
                 None => None,
             };
-            program.criteria.push(CompiledCriterion {
+            self.criteria.push(CompiledCriterion {
                 criterion,
                 applies,
-                valid_now: in_window(as_of, from, until),
+                valid_from,
+                valid_until,
+                valid_now: in_window(self.as_of, valid_from, valid_until),
                 condition,
             });
         }
-        let lookup = |id: &String| {
-            criterion_index
-                .get(id.as_str())
-                .copied()
-                .ok_or_else(|| bad(format!("unknown criterion `{id}` in `{}`", scheme.key())))
-        };
+        Ok(criterion_index)
+    }
+
+    /// Compiles the levels, lowest first. Each level keeps only what it adds
+    /// to the level below: judged lowest first, a level is reached only when
+    /// the one below is, so its own additions decide it. (When a rule set's
+    /// levels are not cumulative, which `check` forbids, a level keeps its
+    /// whole list.)
+    fn compile_levels(&mut self, criterion_index: &HashMap<&str, u32>) -> Result<(), RuleSetError> {
+        let scheme = self.scheme;
+        let lookup = |id: &String| self.criterion_at(criterion_index, id);
         let mut levels: Vec<&crate::rules::Level> = scheme.levels.iter().collect();
         levels.sort_by_key(|l| l.rank);
-        // Each level keeps only what it adds to the level below: judged lowest
-        // first, a level is reached only when the one below is, so its own
-        // additions decide it. (When a rule set's levels are not cumulative,
-        // which `check` forbids, a level keeps its whole list.)
-        let mut below_required: std::collections::BTreeSet<&str> =
-            std::collections::BTreeSet::new();
+        let mut below_required: BTreeSet<&str> = BTreeSet::new();
         let mut below_groups: Vec<&crate::rules::AtLeast> = Vec::new();
+        let mut compiled = Vec::with_capacity(levels.len());
         for level in levels {
-            let all: std::collections::BTreeSet<&str> =
-                level.requires_all.iter().map(String::as_str).collect();
+            let all: BTreeSet<&str> = level.requires_all.iter().map(String::as_str).collect();
             let cumulative = below_required.is_subset(&all)
                 && below_groups.iter().all(|g| level.at_least_all.contains(g));
             let required = level
@@ -467,34 +531,35 @@ impl<'r> Program<'r> {
                 .collect::<Result<_, _>>()?;
             all_ids.sort_unstable();
             all_ids.dedup();
-            let weak = all_ids
-                .iter()
-                .filter_map(|&i| {
-                    let criterion = scheme.criteria.get(i as usize)?;
-                    let own = crate::rules::basis_of(criterion.basis.as_ref());
-                    let place =
-                        crate::rules::basis_of(level.require_basis.get(criterion.id.as_str()));
-                    let basis = own.max(place);
-                    (basis != crate::rules::Basis::Official).then_some((i, basis))
-                })
-                .collect();
-            program.levels.push(CompiledLevel {
+            compiled.push(CompiledLevel {
                 level,
                 required,
                 groups,
                 cumulative,
-                weak,
+                weak: weak_criteria(scheme, level, &all_ids),
                 all: all_ids,
             });
             below_required = all;
             below_groups = level.at_least_all.iter().collect();
         }
+        self.levels = compiled;
+        Ok(())
+    }
+
+    /// Compiles the recognitions that credit this scheme version and are in
+    /// effect on `as_of`.
+    fn compile_recognitions(
+        &mut self,
+        criterion_index: &HashMap<&str, u32>,
+        parents: &[Option<u32>],
+    ) -> Result<(), RuleSetError> {
+        let rules = self.rules;
         for recognition in &rules.recognitions {
-            let in_effect = recognition.targets(scheme)
+            let in_effect = recognition.targets(self.scheme)
                 && recognition.credit != Credit::None
                 && recognition.status != RecognitionStatus::Proposed
                 && in_window(
-                    as_of,
+                    self.as_of,
                     optional_date(&recognition.valid_from, &recognition.id)?,
                     optional_date(&recognition.valid_until, &recognition.id)?,
                 );
@@ -508,41 +573,14 @@ impl<'r> Program<'r> {
                 .credits
                 .iter()
                 .filter(|id| pinned || criterion_index.contains_key(id.as_str()))
-                .map(lookup)
+                .map(|id| self.criterion_at(criterion_index, id))
                 .collect::<Result<_, _>>()?;
             let condition = match &recognition.condition {
-                Some(c) => Some(program.compile(c, 0)?),
+                Some(c) => Some(self.compile(c, 0)?),
                 None => None,
             };
-            let applies_to = match &recognition.applies_to {
-                AppliesTo::Categories { ids } if !pinned => AppliesTo::Categories {
-                    ids: ids
-                        .iter()
-                        .filter(|id| program.category_by_name.contains_key(id.as_str()))
-                        .cloned()
-                        .collect(),
-                },
-                other => other.clone(),
-            };
-            let mut applies = program.coverage(&applies_to, &parents, || {
-                format!("recognition `{}`", recognition.id)
-            })?;
-            // `except`: those categories and their descendants are not covered.
-            if !recognition.except.is_empty() {
-                let except = AppliesTo::Categories {
-                    ids: recognition.except.clone(),
-                };
-                let left_out = program
-                    .coverage(&except, &parents, || {
-                        format!("recognition `{}` (`except`)", recognition.id)
-                    })?
-                    .unwrap_or_default();
-                let covered = applies.get_or_insert_with(|| vec![true; parents.len()]);
-                for (c, out) in covered.iter_mut().zip(&left_out) {
-                    *c = *c && !*out;
-                }
-            }
-            program.recognitions.push(CompiledRecognition {
+            let applies = self.recognition_coverage(recognition, pinned, parents)?;
+            self.recognitions.push(CompiledRecognition {
                 recognition,
                 credits,
                 condition,
@@ -552,8 +590,46 @@ impl<'r> Program<'r> {
                         != crate::rules::Basis::Official,
             });
         }
-        program.index_constants_by_fact();
-        Ok(program)
+        Ok(())
+    }
+
+    /// The categories a recognition covers: its `applies_to` (for an
+    /// unpinned one, those of its categories this version has) less its
+    /// `except` and their descendants.
+    fn recognition_coverage(
+        &self,
+        recognition: &crate::rules::Recognition,
+        pinned: bool,
+        parents: &[Option<u32>],
+    ) -> Result<Option<Vec<bool>>, RuleSetError> {
+        let applies_to = match &recognition.applies_to {
+            AppliesTo::Categories { ids } if !pinned => AppliesTo::Categories {
+                ids: ids
+                    .iter()
+                    .filter(|id| self.category_by_name.contains_key(id.as_str()))
+                    .cloned()
+                    .collect(),
+            },
+            other => other.clone(),
+        };
+        let mut applies = self.coverage(&applies_to, parents, || {
+            format!("recognition `{}`", recognition.id)
+        })?;
+        if !recognition.except.is_empty() {
+            let except = AppliesTo::Categories {
+                ids: recognition.except.clone(),
+            };
+            let left_out = self
+                .coverage(&except, parents, || {
+                    format!("recognition `{}` (`except`)", recognition.id)
+                })?
+                .unwrap_or_default();
+            let covered = applies.get_or_insert_with(|| vec![true; parents.len()]);
+            for (c, out) in covered.iter_mut().zip(&left_out) {
+                *c = *c && !*out;
+            }
+        }
+        Ok(applies)
     }
 
     /// The categories `applies_to` covers, by index: a category is covered
@@ -570,10 +646,12 @@ impl<'r> Program<'r> {
         };
         let mut covered = vec![false; parents.len()];
         for id in ids {
-            let at = self
-                .category_by_name
-                .get(id.as_str())
-                .ok_or_else(|| bad(format!("{} applies to unknown category `{id}`", who())))?;
+            let at = self.category_by_name.get(id.as_str()).ok_or_else(|| {
+                RuleSetError::UnknownCategory {
+                    item: who(),
+                    category: id.clone(),
+                }
+            })?;
             if let Some(slot) = covered.get_mut(*at as usize) {
                 *slot = true;
             }
@@ -622,11 +700,13 @@ impl<'r> Program<'r> {
                     stack.push(inner);
                     continue;
                 }
-                Kind::Str(slot, _, id) | Kind::Contains(slot, id) => {
-                    (*slot, std::slice::from_ref(id))
+                Kind::Str { slot, value, .. } | Kind::Contains { slot, value } => {
+                    (*slot, std::slice::from_ref(value))
                 }
-                Kind::InStr(slot, _, set) | Kind::Subset(slot, set) => (*slot, set.ids()),
-                Kind::Superset(slot, ids) => (*slot, ids),
+                Kind::InStr { slot, values, .. } | Kind::Subset { slot, values } => {
+                    (*slot, values.ids())
+                }
+                Kind::Superset { slot, values } => (*slot, values),
                 _ => continue,
             };
             if let Some(list) = per_slot.get_mut(slot as usize) {
@@ -697,241 +777,5 @@ impl<'r> Program<'r> {
             Some(key) => self.short_strings.get(&key).copied().unwrap_or(OTHER),
             None => self.strings.get(s).copied().unwrap_or(OTHER),
         }
-    }
-
-    fn slot(&self, fact: &crate::rules::FactRef) -> Result<(u32, &Slot<'r>), RuleSetError> {
-        let slot = self
-            .slots
-            .get(fact.slot as usize)
-            .filter(|s| s.name == fact.name)
-            .ok_or_else(|| bad(format!("fact `{}` has no slot {}", fact.name, fact.slot)))?;
-        Ok((fact.slot, slot))
-    }
-
-    fn date_literal(&self, value: &Literal, text: &str) -> Result<Date, RuleSetError> {
-        match value {
-            Literal::Date(d) => {
-                parse_date(d).ok_or_else(|| bad(format!("`{text}`: `{d}` is not a date")))
-            }
-            Literal::AssessmentDate => Ok(self.as_of),
-            _ => Err(bad(format!(
-                "`{text}`: a date fact compared with a non-date"
-            ))),
-        }
-    }
-
-    /// Compiles a condition; `depth` bounds recursion on hand-written input.
-    fn compile(&self, condition: &'r Condition, depth: usize) -> Result<Node<'r>, RuleSetError> {
-        if depth > 256 {
-            return Err(bad("a condition is nested too deeply"));
-        }
-        let text = condition.text();
-        let mismatch = |what: &str| bad(format!("`{text}`: {what}"));
-        let kind = match condition {
-            Condition::And { args, .. } => Kind::And(
-                args.iter()
-                    .map(|a| self.compile(a, depth + 1))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Condition::Or { args, .. } => Kind::Or(
-                args.iter()
-                    .map(|a| self.compile(a, depth + 1))
-                    .collect::<Result<_, _>>()?,
-            ),
-            Condition::Not { arg, .. } => Kind::Not(Box::new(self.compile(arg, depth + 1)?)),
-            Condition::IsTrue { fact, .. } => {
-                let (slot, info) = self.slot(fact)?;
-                if info.ty != SlotType::Bool {
-                    return Err(mismatch("not a bool fact"));
-                }
-                Kind::IsTrue(slot)
-            }
-            Condition::Present { fact, .. } => Kind::Present(self.slot(fact)?.0),
-            Condition::Compare {
-                fact,
-                comparison,
-                value,
-                ..
-            } => {
-                let (slot, info) = self.slot(fact)?;
-                let equality = |c: &Comparison| match c {
-                    Comparison::Eq => Ok(true),
-                    Comparison::Ne => Ok(false),
-                    _ => Err(mismatch("only == and != apply")),
-                };
-                match (info.ty, value) {
-                    (SlotType::Bool, Literal::Bool(b)) => {
-                        Kind::Bool(slot, equality(comparison)?, *b)
-                    }
-                    (SlotType::Int, Literal::Int(i)) => Kind::Int(slot, *comparison, *i),
-                    (SlotType::Decimal, Literal::Int(i)) => {
-                        Kind::Number(slot, *comparison, *i as f64)
-                    }
-                    (SlotType::Int | SlotType::Decimal, Literal::Decimal(d)) => {
-                        Kind::Number(slot, *comparison, *d)
-                    }
-                    (SlotType::String, Literal::String(s)) => {
-                        Kind::Str(slot, equality(comparison)?, self.intern(s))
-                    }
-                    (SlotType::Enum, Literal::Enum(v)) => {
-                        let index = info.values.get(v.as_str()).ok_or_else(|| {
-                            mismatch(&format!("`{v}` is not a value of `{}`", fact.name))
-                        })?;
-                        Kind::Enum(slot, equality(comparison)?, *index)
-                    }
-                    (SlotType::Date, value) => {
-                        Kind::Date(slot, *comparison, self.date_literal(value, text)?)
-                    }
-                    _ => return Err(mismatch("the value does not fit the fact's type")),
-                }
-            }
-            Condition::In {
-                fact,
-                values,
-                negated,
-                ..
-            } => {
-                let (slot, info) = self.slot(fact)?;
-                let wrong = || mismatch("a listed value does not fit the fact's type");
-                match info.ty {
-                    SlotType::String => Kind::InStr(
-                        slot,
-                        *negated,
-                        IdSet::new(
-                            values
-                                .iter()
-                                .map(|v| match v {
-                                    Literal::String(s) => Ok(self.intern(s)),
-                                    _ => Err(wrong()),
-                                })
-                                .collect::<Result<_, _>>()?,
-                        ),
-                    ),
-                    SlotType::Enum => Kind::InEnum(
-                        slot,
-                        *negated,
-                        values
-                            .iter()
-                            .map(|v| match v {
-                                Literal::Enum(s) => {
-                                    info.values.get(s.as_str()).copied().ok_or_else(wrong)
-                                }
-                                _ => Err(wrong()),
-                            })
-                            .collect::<Result<_, _>>()?,
-                    ),
-                    SlotType::Int | SlotType::Decimal => Kind::InNumber(
-                        slot,
-                        *negated,
-                        values
-                            .iter()
-                            .map(|v| match v {
-                                Literal::Int(i) => Ok(*i as f64),
-                                Literal::Decimal(d) => Ok(*d),
-                                _ => Err(wrong()),
-                            })
-                            .collect::<Result<_, _>>()?,
-                    ),
-                    SlotType::Date => Kind::InDate(
-                        slot,
-                        *negated,
-                        values
-                            .iter()
-                            .map(|v| self.date_literal(v, text))
-                            .collect::<Result<_, _>>()?,
-                    ),
-                    SlotType::Bool => Kind::InBool(
-                        slot,
-                        *negated,
-                        values
-                            .iter()
-                            .map(|v| match v {
-                                Literal::Bool(b) => Ok(*b),
-                                _ => Err(wrong()),
-                            })
-                            .collect::<Result<_, _>>()?,
-                    ),
-                    SlotType::Set => return Err(mismatch("`in` does not apply to a set")),
-                }
-            }
-            Condition::Contains { fact, value, .. } => {
-                let (slot, info) = self.slot(fact)?;
-                if info.ty != SlotType::Set {
-                    return Err(mismatch("not a set fact"));
-                }
-                Kind::Contains(slot, self.intern(value))
-            }
-            Condition::SubsetOf { fact, values, .. }
-            | Condition::SupersetOf { fact, values, .. } => {
-                let (slot, info) = self.slot(fact)?;
-                if info.ty != SlotType::Set {
-                    return Err(mismatch("not a set fact"));
-                }
-                let mut values: Vec<u32> = values.iter().map(|v| self.intern(v)).collect();
-                values.sort_unstable();
-                values.dedup();
-                if matches!(condition, Condition::SubsetOf { .. }) {
-                    Kind::Subset(slot, IdSet::new(values))
-                } else {
-                    Kind::Superset(slot, values)
-                }
-            }
-            Condition::Within {
-                fact,
-                days,
-                direction,
-                ..
-            } => {
-                let (slot, info) = self.slot(fact)?;
-                if info.ty != SlotType::Date {
-                    return Err(mismatch("not a date fact"));
-                }
-                let span = jiff::Span::new()
-                    .try_days(*days)
-                    .map_err(|_| mismatch("the number of days is out of range"))?;
-                let (lo, hi) = match direction {
-                    Direction::Before => (
-                        self.as_of.checked_sub(span).unwrap_or(Date::MIN),
-                        self.as_of,
-                    ),
-                    Direction::After => (
-                        self.as_of,
-                        self.as_of.checked_add(span).unwrap_or(Date::MAX),
-                    ),
-                };
-                Kind::Between(slot, lo, hi)
-            }
-        };
-        Ok(Node { kind, text })
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{IdSet, OTHER};
-
-    /// Bitmap and search agree with a plain list, at the edges of words and spans.
-    #[test]
-    fn an_id_set_holds_exactly_its_ids() {
-        let lists: [&[u32]; 6] = [
-            &[],
-            &[0],
-            &[5, 3, 3, 70, 63, 64],
-            &[100, 101, 102],
-            &[7, 7 + IdSet::MAX_SPAN - 1],
-            &[7, 7 + IdSet::MAX_SPAN, 20_000],
-        ];
-        for list in lists {
-            let set = IdSet::new(list.to_vec());
-            let mut ids = list.to_vec();
-            ids.sort_unstable();
-            ids.dedup();
-            assert_eq!(set.ids(), ids.as_slice());
-            for id in (0..=25_000).chain([OTHER, OTHER - 1]) {
-                assert_eq!(set.contains(id), list.contains(&id), "{id} in {list:?}");
-            }
-        }
-        assert!(!IdSet::new(vec![7, 7 + IdSet::MAX_SPAN - 1]).bits.is_empty());
-        assert!(IdSet::new(vec![7, 7 + IdSet::MAX_SPAN]).bits.is_empty());
     }
 }

@@ -80,6 +80,9 @@ pub struct LineError<'a> {
     /// The product's `id`, when the line has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<&'a str>,
+    /// The error's stable code, e.g. `labelc::eval::unknown_category`
+    /// (docs/language.md, "Runtime errors").
+    pub code: &'a str,
     pub error: &'a str,
 }
 

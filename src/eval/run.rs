@@ -3,176 +3,12 @@
 
 use super::ProductError;
 use super::product::{Record, Val};
-use super::program::{CompiledCriterion, CompiledRecognition, Kind, Node, OTHER, Program};
+use super::program::{CompiledCriterion, CompiledRecognition, Kind, Node, Program};
 use super::report::{
     CriterionResult, GroupResult, Leaf, NextLevel, Outcome, RestsOn, Truth, Verdict,
 };
-use crate::rules::{Comparison, Credit, Held, Holding, RecognitionFrom, Status};
-
-fn compare<T: PartialOrd>(a: &T, c: Comparison, b: &T) -> bool {
-    match c {
-        Comparison::Eq => a == b,
-        Comparison::Ne => a != b,
-        Comparison::Lt => a < b,
-        Comparison::Le => a <= b,
-        Comparison::Gt => a > b,
-        Comparison::Ge => a >= b,
-    }
-}
-
-/// Evaluates a node. A missing fact makes its predicate unknown.
-pub fn eval(node: &Node<'_>, record: &Record<'_>) -> Truth {
-    match &node.kind {
-        Kind::And(items) => {
-            let mut acc = Truth::True;
-            for item in items {
-                acc = acc.and(operand(item, record));
-                if acc == Truth::False {
-                    break;
-                }
-            }
-            acc
-        }
-        Kind::Or(items) => {
-            let mut acc = Truth::False;
-            for item in items {
-                acc = acc.or(operand(item, record));
-                if acc == Truth::True {
-                    break;
-                }
-            }
-            acc
-        }
-        Kind::Not(inner) => operand(inner, record).not(),
-        _ => predicate(node, record),
-    }
-}
-
-/// An operand of `and`, `or` or `not`: most are predicates, judged here
-/// without the recursive call (and its frame) that `eval` needs.
-#[inline(always)]
-fn operand(node: &Node<'_>, record: &Record<'_>) -> Truth {
-    match &node.kind {
-        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => eval(node, record),
-        _ => predicate(node, record),
-    }
-}
-
-/// A predicate over one fact (`and`, `or` and `not` go to [`eval`]).
-#[inline(always)]
-fn predicate(node: &Node<'_>, record: &Record<'_>) -> Truth {
-    let get = |slot: &u32| record.values.get(*slot as usize).unwrap_or(&Val::Missing);
-    let known = |b: Option<bool>| b.map_or(Truth::Unknown, Truth::from_bool);
-    match &node.kind {
-        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => eval(node, record),
-        Kind::IsTrue(slot) => known(match get(slot) {
-            Val::Bool(b) => Some(*b),
-            _ => None,
-        }),
-        Kind::Present(slot) => Truth::from_bool(!matches!(get(slot), Val::Missing)),
-        Kind::Bool(slot, eq, value) => known(match get(slot) {
-            Val::Bool(b) => Some((b == value) == *eq),
-            _ => None,
-        }),
-        Kind::Int(slot, c, value) => known(match get(slot) {
-            Val::Int(i) => Some(compare(i, *c, value)),
-            Val::Number(n) => Some(compare(n, *c, &(*value as f64))),
-            _ => None,
-        }),
-        Kind::Number(slot, c, value) => known(match get(slot) {
-            Val::Int(i) => Some(compare(&(*i as f64), *c, value)),
-            Val::Number(n) => Some(compare(n, *c, value)),
-            _ => None,
-        }),
-        Kind::Str(slot, eq, value) => known(match get(slot) {
-            Val::Str(id, _) => Some((id == value && *id != OTHER) == *eq),
-            _ => None,
-        }),
-        Kind::Enum(slot, eq, value) => known(match get(slot) {
-            Val::Enum(v) => Some((v == value) == *eq),
-            _ => None,
-        }),
-        Kind::Date(slot, c, value) => known(match get(slot) {
-            Val::Date(d) => Some(compare(d, *c, value)),
-            _ => None,
-        }),
-        Kind::InStr(slot, negated, list) => known(match get(slot) {
-            Val::Str(id, _) => Some(list.contains(*id) != *negated),
-            _ => None,
-        }),
-        Kind::InEnum(slot, negated, list) => known(match get(slot) {
-            Val::Enum(v) => Some(list.contains(v) != *negated),
-            _ => None,
-        }),
-        Kind::InNumber(slot, negated, list) => known(match get(slot) {
-            Val::Int(i) => Some(list.contains(&(*i as f64)) != *negated),
-            Val::Number(n) => Some(list.contains(n) != *negated),
-            _ => None,
-        }),
-        Kind::InDate(slot, negated, list) => known(match get(slot) {
-            Val::Date(d) => Some(list.contains(d) != *negated),
-            _ => None,
-        }),
-        Kind::InBool(slot, negated, list) => known(match get(slot) {
-            Val::Bool(b) => Some(list.contains(b) != *negated),
-            _ => None,
-        }),
-        Kind::Contains(slot, value) => known(match get(slot) {
-            Val::Set(start, len) => {
-                Some(*value != OTHER && record.set(*start, *len).iter().any(|(id, _)| id == value))
-            }
-            _ => None,
-        }),
-        // A product string no condition mentions ([`OTHER`]) is in no list.
-        Kind::Subset(slot, list) => known(match get(slot) {
-            Val::Set(start, len) => Some(
-                record
-                    .set(*start, *len)
-                    .iter()
-                    .all(|(id, _)| list.contains(*id)),
-            ),
-            _ => None,
-        }),
-        Kind::Superset(slot, list) => known(match get(slot) {
-            Val::Set(start, len) => {
-                let set = record.set(*start, *len);
-                Some(
-                    list.iter()
-                        .all(|v| *v != OTHER && set.iter().any(|(id, _)| id == v)),
-                )
-            }
-            _ => None,
-        }),
-        Kind::Between(slot, lo, hi) => known(match get(slot) {
-            Val::Date(d) => Some(lo <= d && d <= hi),
-            _ => None,
-        }),
-    }
-}
-
-/// The slot a leaf reads.
-fn leaf_slot(kind: &Kind<'_>) -> Option<u32> {
-    match kind {
-        Kind::And(_) | Kind::Or(_) | Kind::Not(_) => None,
-        Kind::IsTrue(s)
-        | Kind::Present(s)
-        | Kind::Bool(s, ..)
-        | Kind::Int(s, ..)
-        | Kind::Number(s, ..)
-        | Kind::Str(s, ..)
-        | Kind::Enum(s, ..)
-        | Kind::Date(s, ..)
-        | Kind::InStr(s, ..)
-        | Kind::InEnum(s, ..)
-        | Kind::InNumber(s, ..)
-        | Kind::InDate(s, ..)
-        | Kind::InBool(s, ..)
-        | Kind::Contains(s, ..)
-        | Kind::Subset(s, ..)
-        | Kind::Superset(s, ..)
-        | Kind::Between(s, ..) => Some(*s),
-    }
-}
+use super::truth::{eval, leaf_slot};
+use crate::rules::{Credit, Held, Holding, RecognitionFrom, Status};
 
 /// Whether `holds` include what a recognition starts from: its level or a
 /// higher one, or its criterion. Eval and plan both decide "held" with it.
@@ -220,6 +56,52 @@ fn starts_from(from: &RecognitionFrom, h: &Holding) -> bool {
 
 /// At most this many deciding sub-expressions are reported per criterion.
 const MAX_LEAVES: usize = 16;
+
+/// The recognitions crediting each criterion (by index), fully and partially.
+type Credits<'r> = (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>);
+
+/// The verdicts of one product's criteria, each judged on first use.
+struct Verdicts<'p, 'r, 'v> {
+    program: &'p Program<'r>,
+    record: &'p Record<'v>,
+    category: u32,
+    credits: &'p Credits<'r>,
+    cache: Vec<Option<Verdict>>,
+}
+
+impl Verdicts<'_, '_, '_> {
+    /// The verdict of the criterion at `index`.
+    #[inline]
+    fn of(&mut self, index: u32) -> Verdict {
+        match self.cache.get_mut(index as usize) {
+            Some(Some(v)) => *v,
+            Some(place) => {
+                let credited = self
+                    .credits
+                    .0
+                    .get(index as usize)
+                    .is_some_and(|l| !l.is_empty());
+                let program = self.program;
+                let v = program
+                    .criteria
+                    .get(index as usize)
+                    .map_or(Verdict::Unknown, |c| {
+                        program.verdict(c, Some(self.category), credited, self.record)
+                    });
+                *place = Some(v);
+                v
+            }
+            None => Verdict::Unknown,
+        }
+    }
+}
+
+/// How far a product gets up the levels ([`Program::judge_levels`]).
+struct Levels<'r> {
+    reached: Option<i64>,
+    reachable: Option<i64>,
+    next: Option<NextLevel<'r>>,
+}
 
 impl<'r> Program<'r> {
     fn value_json(&self, slot: u32, value: &Val<'_>, record: &Record<'_>) -> serde_json::Value {
@@ -288,11 +170,7 @@ impl<'r> Program<'r> {
     /// The recognitions that credit each criterion to this product, fully
     /// and partially: held, in effect, covering its category, their
     /// condition met.
-    fn credits(
-        &self,
-        record: &Record<'_>,
-        category: u32,
-    ) -> (Vec<Vec<&'r str>>, Vec<Vec<&'r str>>) {
+    fn credits(&self, record: &Record<'_>, category: u32) -> Credits<'r> {
         if record.holds.is_empty() || self.recognitions.is_empty() {
             return (Vec::new(), Vec::new());
         }
@@ -360,7 +238,7 @@ impl<'r> Program<'r> {
         &self,
         index: u32,
         verdict: Verdict,
-        credits: &(Vec<Vec<&'r str>>, Vec<Vec<&'r str>>),
+        credits: &Credits<'r>,
         values: &Record<'_>,
     ) -> CriterionResult<'r> {
         let compiled = self.criteria.get(index as usize);
@@ -425,13 +303,15 @@ impl<'r> Program<'r> {
             return Ok(self.out_of_scope_outcome(record, None, NO_CATEGORY, all));
         };
         let category = *self.category_by_name.get(category_name).ok_or_else(|| {
-            let hint = crate::diag::suggest(category_name, self.category_by_name.keys().copied())
-                .map(|s| format!(" (did you mean `{s}`?)"))
-                .unwrap_or_default();
-            ProductError(format!(
-                "unknown category `{category_name}` in `{}`{hint}",
-                self.scheme.key()
-            ))
+            ProductError::UnknownCategory {
+                category: category_name.to_string(),
+                scheme: self.scheme.key(),
+                suggestion: crate::diag::suggest(
+                    category_name,
+                    self.category_by_name.keys().copied(),
+                )
+                .map(str::to_string),
+            }
         })?;
         let in_scope = self.in_scope(category);
         let category_id = self
@@ -443,26 +323,46 @@ impl<'r> Program<'r> {
             return Ok(self.out_of_scope_outcome(record, Some(category_id), reason, all));
         }
         let credits = self.credits(record, category);
-        let mut verdicts: Vec<Option<Verdict>> = vec![None; self.criteria.len()];
-        let mut verdict_of = |i: u32| -> Verdict {
-            let slot = verdicts.get_mut(i as usize);
-            match slot {
-                Some(Some(v)) => *v,
-                Some(place) => {
-                    let credited = credits.0.get(i as usize).is_some_and(|l| !l.is_empty());
-                    let v = self.criteria.get(i as usize).map_or(Verdict::Unknown, |c| {
-                        self.verdict(c, Some(category), credited, record)
-                    });
-                    *place = Some(v);
-                    v
-                }
-                None => Verdict::Unknown,
-            }
+        let mut verdicts = Verdicts {
+            program: self,
+            record,
+            category,
+            credits: &credits,
+            cache: vec![None; self.criteria.len()],
         };
+        let levels = self.judge_levels(&mut verdicts);
+        let level_rests_on = self.rests_on(levels.reached, false, &mut verdicts);
+        let reachable_rests_on = self.rests_on(levels.reachable, true, &mut verdicts);
+        let criteria = all.then(|| {
+            (0..self.criteria.len())
+                .filter_map(|i| {
+                    let i = u32::try_from(i).ok()?;
+                    let v = verdicts.of(i);
+                    Some(self.report(i, v, &credits, record))
+                })
+                .collect()
+        });
+        Ok(Outcome {
+            in_scope,
+            level: levels.reached,
+            level_rests_on,
+            reachable: levels.reachable,
+            reachable_rests_on,
+            next: levels.next,
+            criteria,
+            ..self.blank_outcome(record, Some(category_id))
+        })
+    }
 
-        let mut reached = None;
-        let mut reachable = None;
-        let mut next = None;
+    /// Judges the levels lowest first, each only as far as it can still be
+    /// reached: the level reached, the highest reachable, and what the next
+    /// level lacks.
+    fn judge_levels(&self, verdicts: &mut Verdicts<'_, 'r, '_>) -> Levels<'r> {
+        let mut judged = Levels {
+            reached: None,
+            reachable: None,
+            next: None,
+        };
         let mut all_met = true;
         // What every level so far adds up to: a cumulative level is met only
         // when the levels below it are.
@@ -475,7 +375,7 @@ impl<'r> Program<'r> {
             // below is applicable on `as_of` (no vacuous levels).
             let mut applies = false;
             for &c in &level.required {
-                let verdict = verdict_of(c);
+                let verdict = verdicts.of(c);
                 applies |= verdict != Verdict::NotApplicable;
                 match verdict {
                     Verdict::Fail => {
@@ -491,41 +391,9 @@ impl<'r> Program<'r> {
             }
             let mut groups = Vec::new();
             for (k, members) in &level.groups {
-                let verdicts: Vec<Verdict> = members.iter().map(|m| verdict_of(*m)).collect();
-                let not_applicable = verdicts
-                    .iter()
-                    .filter(|v| **v == Verdict::NotApplicable)
-                    .count();
-                applies |= not_applicable < verdicts.len();
-                let met = verdicts
-                    .iter()
-                    .filter(|v| matches!(v, Verdict::Pass | Verdict::Credited))
-                    .count();
-                let open = verdicts.iter().filter(|v| **v == Verdict::Unknown).count();
-                let k_usize = usize::try_from(*k).unwrap_or(usize::MAX);
-                let group_truth = if met >= k_usize {
-                    Truth::True
-                } else if met + open >= k_usize {
-                    Truth::Unknown
-                } else {
-                    Truth::False
-                };
-                if group_truth != Truth::True {
-                    groups.push(GroupResult {
-                        k: *k,
-                        of: members
-                            .iter()
-                            .filter_map(|m| {
-                                self.criteria
-                                    .get(*m as usize)
-                                    .map(|c| c.criterion.id.as_str())
-                            })
-                            .collect(),
-                        met,
-                        unknown: open,
-                        not_applicable,
-                    });
-                }
+                let (group_truth, group_applies, open) = self.judge_group(*k, members, verdicts);
+                applies |= group_applies;
+                groups.extend(open);
                 truth = truth.and(group_truth);
             }
             if !applies {
@@ -535,19 +403,19 @@ impl<'r> Program<'r> {
                 truth = truth.and(running);
             }
             running = truth;
-            if truth != Truth::True && next.is_none() {
-                next = Some(NextLevel {
+            if truth != Truth::True && judged.next.is_none() {
+                let report = |list: &[u32], verdict| {
+                    list.iter()
+                        .map(|c| self.report(*c, verdict, verdicts.credits, verdicts.record))
+                        .collect()
+                };
+                judged.next = Some(NextLevel {
                     rank: level.level.rank,
                     title: level.level.title.as_deref(),
-                    does_not_apply: (!applies).then(|| self.does_not_apply(position, category)),
-                    failing: failing
-                        .iter()
-                        .map(|c| self.report(*c, Verdict::Fail, &credits, record))
-                        .collect(),
-                    unknown: unknown
-                        .iter()
-                        .map(|c| self.report(*c, Verdict::Unknown, &credits, record))
-                        .collect(),
+                    does_not_apply: (!applies)
+                        .then(|| self.does_not_apply(position, verdicts.category)),
+                    failing: report(&failing, Verdict::Fail),
+                    unknown: report(&unknown, Verdict::Unknown),
                     pending: self.pending_in(&unknown),
                     groups,
                 });
@@ -555,75 +423,104 @@ impl<'r> Program<'r> {
             if truth == Truth::False {
                 break;
             }
-            reachable = Some(level.level.rank);
+            judged.reachable = Some(level.level.rank);
             if all_met && truth == Truth::True {
-                reached = Some(level.level.rank);
+                judged.reached = Some(level.level.rank);
             } else {
                 all_met = false;
             }
         }
+        judged
+    }
 
-        // What the levels reached and reachable rest on below official text.
-        let mut rests_on = |rank: Option<i64>, with_unknown: bool| -> Option<RestsOn<'r>> {
-            let level = self.levels.iter().find(|l| Some(l.level.rank) == rank)?;
-            let mut rests = RestsOn::default();
-            for &(c, basis) in &level.weak {
-                let v = verdict_of(c);
-                let counts = matches!(v, Verdict::Pass | Verdict::Credited)
-                    || (with_unknown && v == Verdict::Unknown);
-                let id = self
-                    .criteria
-                    .get(c as usize)
-                    .map(|c| c.criterion.id.as_str());
-                if let (true, Some(id)) = (counts, id) {
-                    match basis {
-                        crate::rules::Basis::Official => {}
-                        crate::rules::Basis::Secondary => rests.secondary.push(id),
-                        crate::rules::Basis::Reported => rests.reported.push(id),
-                        crate::rules::Basis::Inferred => rests.inferred.push(id),
-                    }
-                }
-            }
-            if self.recognitions.iter().any(|r| r.weak) {
-                for &c in &level.all {
-                    if verdict_of(c) != Verdict::Credited {
-                        continue;
-                    }
-                    for id in credits.0.get(c as usize).into_iter().flatten() {
-                        let weak = self
-                            .recognitions
-                            .iter()
-                            .any(|r| r.weak && r.recognition.id == *id);
-                        if weak && !rests.assumed_recognitions.contains(id) {
-                            rests.assumed_recognitions.push(id);
-                        }
-                    }
-                }
-            }
-            (!rests.is_empty()).then_some(rests)
+    /// One `at_least k of (members)` group: its truth, whether any member
+    /// applies, and its report when it is not met.
+    fn judge_group(
+        &self,
+        k: i64,
+        members: &[u32],
+        verdicts: &mut Verdicts<'_, 'r, '_>,
+    ) -> (Truth, bool, Option<GroupResult<'r>>) {
+        let judged: Vec<Verdict> = members.iter().map(|m| verdicts.of(*m)).collect();
+        let not_applicable = judged
+            .iter()
+            .filter(|v| **v == Verdict::NotApplicable)
+            .count();
+        let applies = not_applicable < judged.len();
+        let met = judged
+            .iter()
+            .filter(|v| matches!(v, Verdict::Pass | Verdict::Credited))
+            .count();
+        let open = judged.iter().filter(|v| **v == Verdict::Unknown).count();
+        let k_usize = usize::try_from(k).unwrap_or(usize::MAX);
+        let truth = if met >= k_usize {
+            Truth::True
+        } else if met + open >= k_usize {
+            Truth::Unknown
+        } else {
+            Truth::False
         };
-        let level_rests_on = rests_on(reached, false);
-        let reachable_rests_on = rests_on(reachable, true);
-
-        let criteria = all.then(|| {
-            (0..self.criteria.len())
-                .filter_map(|i| {
-                    let i = u32::try_from(i).ok()?;
-                    let v = verdict_of(i);
-                    Some(self.report(i, v, &credits, record))
+        let report = (truth != Truth::True).then(|| GroupResult {
+            k,
+            of: members
+                .iter()
+                .filter_map(|m| {
+                    self.criteria
+                        .get(*m as usize)
+                        .map(|c| c.criterion.id.as_str())
                 })
-                .collect()
+                .collect(),
+            met,
+            unknown: open,
+            not_applicable,
         });
-        Ok(Outcome {
-            in_scope,
-            level: reached,
-            level_rests_on,
-            reachable,
-            reachable_rests_on,
-            next,
-            criteria,
-            ..self.blank_outcome(record, Some(category_id))
-        })
+        (truth, applies, report)
+    }
+
+    /// What the level of `rank` (reached, or reachable `with_unknown`)
+    /// rests on below official text.
+    fn rests_on(
+        &self,
+        rank: Option<i64>,
+        with_unknown: bool,
+        verdicts: &mut Verdicts<'_, 'r, '_>,
+    ) -> Option<RestsOn<'r>> {
+        let level = self.levels.iter().find(|l| Some(l.level.rank) == rank)?;
+        let mut rests = RestsOn::default();
+        for &(c, basis) in &level.weak {
+            let v = verdicts.of(c);
+            let counts = matches!(v, Verdict::Pass | Verdict::Credited)
+                || (with_unknown && v == Verdict::Unknown);
+            let id = self
+                .criteria
+                .get(c as usize)
+                .map(|c| c.criterion.id.as_str());
+            if let (true, Some(id)) = (counts, id) {
+                match basis {
+                    crate::rules::Basis::Official => {}
+                    crate::rules::Basis::Secondary => rests.secondary.push(id),
+                    crate::rules::Basis::Reported => rests.reported.push(id),
+                    crate::rules::Basis::Inferred => rests.inferred.push(id),
+                }
+            }
+        }
+        if self.recognitions.iter().any(|r| r.weak) {
+            for &c in &level.all {
+                if verdicts.of(c) != Verdict::Credited {
+                    continue;
+                }
+                for id in verdicts.credits.0.get(c as usize).into_iter().flatten() {
+                    let weak = self
+                        .recognitions
+                        .iter()
+                        .any(|r| r.weak && r.recognition.id == *id);
+                    if weak && !rests.assumed_recognitions.contains(id) {
+                        rests.assumed_recognitions.push(id);
+                    }
+                }
+            }
+        }
+        (!rests.is_empty()).then_some(rests)
     }
 
     /// Whether the level at `position` (in [`Program::levels`]) applies to
@@ -672,7 +569,6 @@ impl<'r> Program<'r> {
                 None => format!("level {rank} does not apply: it requires no criterion"),
             };
         }
-        let date = |d: &Option<String>| d.as_deref().and_then(super::program::parse_date);
         let for_category: Vec<&&CompiledCriterion<'_>> = members
             .iter()
             .filter(|c| {
@@ -683,12 +579,12 @@ impl<'r> Program<'r> {
             .collect();
         let from = for_category
             .iter()
-            .filter_map(|c| date(&c.criterion.valid_from))
+            .filter_map(|c| c.valid_from)
             .filter(|d| *d > self.as_of)
             .min();
         let until = for_category
             .iter()
-            .filter_map(|c| date(&c.criterion.valid_until))
+            .filter_map(|c| c.valid_until)
             .filter(|d| *d < self.as_of)
             .max();
         let as_of = self.as_of;
@@ -785,39 +681,17 @@ impl<'r> Program<'r> {
     /// Whether the scheme, the category and its parents have taken effect on
     /// `as_of`, and the category is not excluded.
     pub(crate) fn in_scope(&self, category: u32) -> bool {
-        if self
+        let excluded = self
             .exclusions
             .get(category as usize)
             .copied()
             .flatten()
-            .is_some()
-        {
-            return false;
-        }
-        let effective_ok = |d: &Option<String>| {
-            d.as_deref()
-                .and_then(super::program::parse_date)
-                .is_none_or(|d| d <= self.as_of)
-        };
-        if !effective_ok(&self.scheme.effective) {
-            return false;
-        }
-        let mut current = self.scheme.categories.get(category as usize);
-        let mut steps = 0;
-        while let Some(c) = current {
-            if !effective_ok(&c.effective) {
-                return false;
-            }
-            steps += 1;
-            if steps > self.scheme.categories.len() {
-                break;
-            }
-            current = c
-                .parent
-                .as_ref()
-                .and_then(|p| self.category_by_name.get(p.as_str()))
-                .and_then(|i| self.scheme.categories.get(*i as usize));
-        }
-        true
+            .is_some();
+        !excluded
+            && self
+                .in_force
+                .get(category as usize)
+                .copied()
+                .unwrap_or(false)
     }
 }

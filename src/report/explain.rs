@@ -89,7 +89,7 @@ fn judge_levels<'a, 'r>(
             .criteria
             .iter()
             .find(|c| c.criterion.id == id)
-            .map(|c| (c.criterion.status.is_pending(), c.condition.is_none()))
+            .map(|c| (matches!(c.criterion.status, crate::rules::Status::Pending { .. }), c.condition.is_none()))
     };
     let id_of = |i: u32| {
         program

@@ -4,6 +4,7 @@
 //! provenance and source location, and conditions are typed expression trees
 //! whose fact references are resolved to slots in [`RuleSet::facts`].
 
+mod date;
 mod holding;
 mod lower;
 mod official;
@@ -12,10 +13,11 @@ mod select;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+pub use date::{Date, parse_date};
 pub use holding::{Held, Holding, HoldingError};
 pub use lower::lower;
 pub use official::{LeftOut, official_only};
-pub use select::{SelectError, Selection, describe, parse_date};
+pub use select::{SelectError, Selection, describe};
 
 /// The value of [`RuleSet::format`] this version of labelc writes and reads.
 pub const FORMAT: &str = "labelc.rules/v1";
@@ -158,12 +160,6 @@ impl Nature {
 pub enum Status {
     Confirmed,
     Pending { reason: String },
-}
-
-impl Status {
-    pub fn is_pending(&self) -> bool {
-        matches!(self, Status::Pending { .. })
-    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -6,18 +6,8 @@
 
 use jiff::civil::Date;
 
-use super::{Recognition, RuleSet, Scheme, SchemeStatus};
+use super::{Recognition, RuleSet, Scheme, SchemeStatus, parse_date};
 use crate::resolve::{Picked, VersionInfo, pick_version};
-
-/// Parses a `YYYY-MM-DD` date as the rule set writes it.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let mut parts = s.split('-');
-    let (y, m, d) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() || y.len() != 4 || m.len() != 2 || d.len() != 2 {
-        return None;
-    }
-    Date::new(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?).ok()
-}
 
 /// A scheme version chosen from a rule set, and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -75,6 +65,21 @@ impl std::fmt::Display for SelectError {
 }
 
 impl std::error::Error for SelectError {}
+
+impl SelectError {
+    /// The stable code of this error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SelectError::UnknownScheme { .. } => "labelc::rules::unknown_scheme",
+            SelectError::UnknownVersion { .. } => "labelc::rules::unknown_version",
+        }
+    }
+
+    /// The fix: a scheme the rule set has.
+    pub fn help(&self) -> Option<String> {
+        Some("name a scheme of the rule set, as `id` or `id@version`".into())
+    }
+}
 
 impl RuleSet {
     /// The scheme version `wanted` names on `as_of`: `id@version`, or for an

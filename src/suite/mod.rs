@@ -343,7 +343,7 @@ fn evaluate<'r>(rules: &'r RuleSet, case: &TestCase) -> Result<Outcome<'r>, Stri
         .iter()
         .position(|s| s.key() == case.scheme)
         .ok_or_else(|| format!("the rule set has no scheme `{}`", case.scheme))?;
-    let program = crate::eval::Program::new(rules, index, case.as_of).map_err(|e| e.0)?;
+    let program = crate::eval::Program::new(rules, index, case.as_of).map_err(|e| e.to_string())?;
     let product = Product {
         id: case.id.clone(),
         category: CategoryField::One(case.category.clone()),
@@ -353,7 +353,7 @@ fn evaluate<'r>(rules: &'r RuleSet, case: &TestCase) -> Result<Outcome<'r>, Stri
     let value = serde_json::to_value(&product).map_err(|e| e.to_string())?;
     let record = serde::de::DeserializeSeed::deserialize(RecordSeed { program: &program }, &value)
         .map_err(|e| e.to_string())?;
-    program.judge_with(&record, true).map_err(|e| e.0)
+    program.judge_with(&record, true).map_err(|e| e.to_string())
 }
 
 fn criterion_explanation(c: &crate::eval::CriterionResult<'_>) -> String {

@@ -306,14 +306,7 @@ impl<'a> Builder<'a> {
     fn date(&mut self, pair: &Pair<'_, Rule>) -> DateLit {
         let span = self.span(pair);
         let raw = pair.as_str();
-        let parts: Vec<&str> = raw.split('-').collect();
-        let value = match parts.as_slice() {
-            [y, m, d] => match (y.parse::<i16>(), m.parse::<i8>(), d.parse::<i8>()) {
-                (Ok(y), Ok(m), Ok(d)) => jiff::civil::Date::new(y, m, d).ok(),
-                _ => None,
-            },
-            _ => None,
-        };
+        let value = crate::rules::parse_date(raw);
         if value.is_none() {
             self.push(
                 Diagnostic::new(
