@@ -559,6 +559,20 @@ impl Encoder {
                     _ => None,
                 })
             }
+            Condition::Contains { .. }
+            | Condition::SubsetOf { .. }
+            | Condition::SupersetOf { .. } => self.encode_set(condition, text),
+        }
+    }
+
+    /// The literals `(is true, is false)` of a predicate on a set fact
+    /// (`contains`, `subset_of`, `superset_of`).
+    fn encode_set(
+        &mut self,
+        condition: &Condition,
+        text: &str,
+    ) -> Result<(Lit, Lit), AnalysisError> {
+        match condition {
             Condition::Contains { fact, value, .. } => {
                 let (members, cells) = self.set_members(fact.slot, text)?;
                 let holds = members
@@ -598,6 +612,10 @@ impl Encoder {
                 let holds = self.and(&needed);
                 self.on_set(fact.slot, holds)
             }
+            other => Err(AnalysisError::Unsupported(format!(
+                "`{}` is not a predicate on a set",
+                other.text()
+            ))),
         }
     }
 
