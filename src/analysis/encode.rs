@@ -295,8 +295,10 @@ pub(crate) struct Encoder {
 
 impl Encoder {
     /// Prepares every fact of `rules`, its cells cut by the constants of
-    /// every condition in `rules` and of `extra`.
-    pub fn new(rules: &RuleSet, extra: &[&Condition], as_of: Date) -> Encoder {
+    /// every condition in `rules` and of `extra`. With `open_enums`, every
+    /// enumeration has one more cell: a value it does not declare (yet),
+    /// which no witness may show (eval would refuse it).
+    pub fn new(rules: &RuleSet, extra: &[&Condition], as_of: Date, open_enums: bool) -> Encoder {
         let mut constants: Vec<Constants> =
             rules.facts.iter().map(|_| Constants::default()).collect();
         let scheme_conditions = rules
@@ -323,7 +325,12 @@ impl Encoder {
             as_of,
         };
         for (fact, constants) in rules.facts.iter().zip(&constants) {
-            let domain = domain(&fact.ty, constants, as_of);
+            let mut domain = domain(&fact.ty, constants, as_of);
+            if open_enums
+                && let (FactType::Enum { values }, Domain::Cells(cells)) = (&fact.ty, &mut domain)
+            {
+                cells.push(Value::Enum(fresh(values)));
+            }
             let missing = encoder.fresh();
             let cells: Vec<Lit> = match &domain {
                 Domain::Cells(values) => {
@@ -423,7 +430,7 @@ impl Encoder {
         row.get(k).copied().unwrap_or(self.top)
     }
 
-    fn fact(&self, slot: u32) -> Result<&FactVars, AnalysisError> {
+    pub(super) fn fact(&self, slot: u32) -> Result<&FactVars, AnalysisError> {
         self.facts.get(slot as usize).ok_or_else(|| {
             AnalysisError::Unsupported(format!("fact slot {slot} is not in the rule set"))
         })
@@ -552,6 +559,20 @@ impl Encoder {
                     _ => None,
                 })
             }
+            Condition::Contains { .. }
+            | Condition::SubsetOf { .. }
+            | Condition::SupersetOf { .. } => self.encode_set(condition, text),
+        }
+    }
+
+    /// The literals `(is true, is false)` of a predicate on a set fact
+    /// (`contains`, `subset_of`, `superset_of`).
+    fn encode_set(
+        &mut self,
+        condition: &Condition,
+        text: &str,
+    ) -> Result<(Lit, Lit), AnalysisError> {
+        match condition {
             Condition::Contains { fact, value, .. } => {
                 let (members, cells) = self.set_members(fact.slot, text)?;
                 let holds = members
@@ -591,6 +612,10 @@ impl Encoder {
                 let holds = self.and(&needed);
                 self.on_set(fact.slot, holds)
             }
+            other => Err(AnalysisError::Unsupported(format!(
+                "`{}` is not a predicate on a set",
+                other.text()
+            ))),
         }
     }
 

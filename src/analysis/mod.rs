@@ -12,11 +12,13 @@
 //! docs/analysis.md.
 
 mod compare;
+mod dead;
 mod encode;
 pub mod levels;
 mod recognitions;
 
 pub use compare::{Directions, compare};
+pub use dead::{Finding, LevelPart, find_dead};
 pub use recognitions::{Checked, Verification, verify, verify_all, word};
 
 use std::collections::BTreeMap;
@@ -229,6 +231,10 @@ pub struct Analyzer<'r> {
     passes: BTreeMap<(usize, bool, usize), Lit>,
     /// What every question assumes (see [`Analyzer::assume_applicable`]).
     assumed: Vec<Lit>,
+    /// Whether a criterion without a condition (pending) may pass: how
+    /// level reachability is asked (see [`dead`]). Such an analyzer gives
+    /// no witnesses, since eval would not confirm them.
+    open: bool,
 }
 
 impl<'r> Analyzer<'r> {
@@ -236,11 +242,31 @@ impl<'r> Analyzer<'r> {
         Analyzer {
             rules,
             as_of,
-            encoder: Encoder::new(rules, &[], as_of),
+            encoder: Encoder::new(rules, &[], as_of, false),
             programs: BTreeMap::new(),
             categories: BTreeMap::new(),
             passes: BTreeMap::new(),
             assumed: Vec::new(),
+            open: false,
+        }
+    }
+
+    /// An analyzer in which a criterion without a condition (pending) may
+    /// pass or not: a level that needs it is reachable once it is written.
+    fn open(rules: &'r RuleSet, as_of: Date) -> Analyzer<'r> {
+        Analyzer {
+            open: true,
+            ..Analyzer::new(rules, as_of)
+        }
+    }
+
+    /// An analyzer whose enumerations may hold one value they do not
+    /// declare: a condition true on every declared value of an enumeration
+    /// (`route in [every route]`) is not true on it. No witnesses either.
+    fn open_enums(rules: &'r RuleSet, as_of: Date) -> Analyzer<'r> {
+        Analyzer {
+            encoder: Encoder::new(rules, &[], as_of, true),
+            ..Analyzer::new(rules, as_of)
         }
     }
 
@@ -364,6 +390,7 @@ impl<'r> Analyzer<'r> {
         };
         let truth = match condition {
             Some(c) => self.encoder.encode(c, 0)?.0,
+            None if self.open => self.encoder.fresh(),
             None => self.encoder.bottom(),
         };
         Ok((applies, truth))
@@ -402,21 +429,51 @@ impl<'r> Analyzer<'r> {
     /// groups count passes, and a level applies only when a criterion it
     /// adds does).
     fn level(&mut self, scheme: usize, position: usize) -> Result<Lit, AnalysisError> {
-        let shape: Vec<LevelShape> = self
+        let parts: Vec<Lit> = self
+            .level_parts(scheme, position)?
+            .into_iter()
+            .map(|(lit, _)| lit)
+            .collect();
+        Ok(self.encoder.and(&parts))
+    }
+
+    /// What reaching the level at `position` consists of, one literal per
+    /// part (a required criterion, an `at_least` group, "a criterion the
+    /// level adds applies"), every level up to it included.
+    fn level_parts(
+        &mut self,
+        scheme: usize,
+        position: usize,
+    ) -> Result<Vec<(Lit, LevelPart)>, AnalysisError> {
+        let shape: Vec<(i64, LevelShape)> = self
             .program(scheme)?
             .levels
             .iter()
             .take(position + 1)
-            .map(|l| (l.required.clone(), l.groups.clone()))
+            .map(|l| (l.level.rank, (l.required.clone(), l.groups.clone())))
             .collect();
-        let mut met = Vec::new();
-        for (required, groups) in shape {
-            let mut parts = Vec::new();
+        let id = |s: &Self, i: u32| {
+            s.rules
+                .schemes
+                .get(scheme)
+                .and_then(|s| s.criteria.get(i as usize))
+                .map(|c| c.id.clone())
+                .unwrap_or_default()
+        };
+        let mut parts = Vec::new();
+        for (rank, (required, groups)) in shape {
             let mut applies = Vec::new();
             for r in &required {
                 let (a, t) = self.criterion_lits(scheme, *r as usize)?;
                 applies.push(a);
-                parts.push(self.encoder.or(&[!a, t]));
+                let lit = self.encoder.or(&[!a, t]);
+                parts.push((
+                    lit,
+                    LevelPart::Required {
+                        rank,
+                        id: id(self, *r),
+                    },
+                ));
             }
             for (k, members) in &groups {
                 let mut passing = Vec::new();
@@ -425,12 +482,14 @@ impl<'r> Analyzer<'r> {
                     applies.push(a);
                     passing.push(self.encoder.and(&[a, t]));
                 }
-                parts.push(self.encoder.at_least(*k, &passing));
+                let lit = self.encoder.at_least(*k, &passing);
+                let of = members.iter().map(|m| id(self, *m)).collect();
+                parts.push((lit, LevelPart::AtLeast { rank, k: *k, of }));
             }
-            parts.push(self.encoder.or(&applies));
-            met.push(self.encoder.and(&parts));
+            let lit = self.encoder.or(&applies);
+            parts.push((lit, LevelPart::Applies { rank }));
         }
-        Ok(self.encoder.and(&met))
+        Ok(parts)
     }
 
     /// Whether every product passing `left` passes `right`; if not, a

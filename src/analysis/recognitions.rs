@@ -178,48 +178,9 @@ fn decide(
     else {
         return (None, unverifiable("no such scheme"));
     };
-    // The held side, and the criteria behind it.
-    let (held, behind): (Target, Vec<String>) = match (&r.from.level, &r.from.criterion) {
-        (Some(rank), _) => match from.levels.iter().position(|l| l.rank == *rank) {
-            Some(position) => (
-                Target::Level {
-                    scheme: from_index,
-                    position,
-                },
-                from.levels
-                    .iter()
-                    .take(position + 1)
-                    .flat_map(|l| {
-                        l.requires_all
-                            .iter()
-                            .chain(l.at_least_all.iter().flat_map(|g| g.of.iter()))
-                    })
-                    .cloned()
-                    .collect(),
-            ),
-            None => {
-                return (
-                    None,
-                    unverifiable(format!("`{}` has no level {rank}", from.key())),
-                );
-            }
-        },
-        (None, Some(id)) => match from.criteria.iter().position(|c| &c.id == id) {
-            Some(index) => (
-                Target::Criterion {
-                    scheme: from_index,
-                    index,
-                },
-                vec![id.clone()],
-            ),
-            None => {
-                return (
-                    None,
-                    unverifiable(format!("`{}` has no criterion `{id}`", from.key())),
-                );
-            }
-        },
-        (None, None) => return (None, unverifiable("it names nothing held")),
+    let (held, behind) = match held_side(r, from, from_index) {
+        Ok(side) => side,
+        Err(reason) => return (None, reason),
     };
     if let Some(reason) = behind.iter().find_map(|id| open_criterion(from, id)) {
         return (None, unverifiable(reason));
@@ -264,7 +225,65 @@ fn decide(
             );
         }
     }
-    let actual = Some(relation.relationship);
+    let verification = classify(r.relationship, &relation, &held_name, &credited_name);
+    (Some(relation.relationship), verification)
+}
+
+/// The held side of a recognition (its `from` criterion, or level: reaching
+/// it) and the ids of the criteria behind it; why it is unverifiable if not.
+fn held_side(
+    r: &Recognition,
+    from: &Scheme,
+    from_index: usize,
+) -> Result<(Target, Vec<String>), Verification> {
+    match (&r.from.level, &r.from.criterion) {
+        (Some(rank), _) => match from.levels.iter().position(|l| l.rank == *rank) {
+            Some(position) => Ok((
+                Target::Level {
+                    scheme: from_index,
+                    position,
+                },
+                from.levels
+                    .iter()
+                    .take(position + 1)
+                    .flat_map(|l| {
+                        l.requires_all
+                            .iter()
+                            .chain(l.at_least_all.iter().flat_map(|g| g.of.iter()))
+                    })
+                    .cloned()
+                    .collect(),
+            )),
+            None => Err(unverifiable(format!(
+                "`{}` has no level {rank}",
+                from.key()
+            ))),
+        },
+        (None, Some(id)) => match from.criteria.iter().position(|c| &c.id == id) {
+            Some(index) => Ok((
+                Target::Criterion {
+                    scheme: from_index,
+                    index,
+                },
+                vec![id.clone()],
+            )),
+            None => Err(unverifiable(format!(
+                "`{}` has no criterion `{id}`",
+                from.key()
+            ))),
+        },
+        (None, None) => Err(unverifiable("it names nothing held")),
+    }
+}
+
+/// The claim `claimed` judged against what holds between the held and the
+/// credited side.
+fn classify(
+    claimed: Relationship,
+    relation: &super::Relation,
+    held_name: &str,
+    credited_name: &str,
+) -> Verification {
     let down = || Verification::Refuted {
         reason: format!("a product passes {held_name} and not {credited_name}"),
         witness: relation.left_implies_right.witness().cloned(),
@@ -273,7 +292,7 @@ fn decide(
         reason: format!("a product passes {credited_name} and not {held_name}"),
         witness: relation.right_implies_left.witness().cloned(),
     };
-    let verification = match r.relationship {
+    match claimed {
         Relationship::Equal if !relation.left_implies_right.holds() => down(),
         Relationship::Equal if !relation.right_implies_left.holds() => up(),
         Relationship::SupersetOf if !relation.left_implies_right.holds() => down(),
@@ -287,8 +306,7 @@ fn decide(
             witness: relation.both.clone(),
         },
         _ => Verification::Verified,
-    };
-    (actual, verification)
+    }
 }
 
 /// Checks every recognition of `rules`.

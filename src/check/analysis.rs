@@ -1,6 +1,8 @@
 //! Recognitions verified against the conditions (the decision procedure in
 //! [`crate::analysis`]): a refuted claim is a warning with a witness
 //! product; the summary counts verified, refuted and unverifiable ones.
+//! Dead and trivial rules are reported from here too, on the same lowered
+//! rule set.
 
 use serde::Serialize;
 
@@ -17,8 +19,9 @@ pub struct RecognitionCounts {
     pub unverifiable: usize,
 }
 
-/// Verifies every recognition of a model without errors; `today` is the
-/// date of a recognition that names none (docs/analysis.md).
+/// Verifies every recognition of a model without errors, and reports its
+/// dead and trivial rules ([`super::dead`]); `today` is the date of a
+/// recognition or scheme version that names none (docs/analysis.md).
 pub fn verify_recognitions(
     model: &Model<'_>,
     sources: &SourceMap,
@@ -77,5 +80,6 @@ pub fn verify_recognitions(
         }
         diagnostics.push(diagnostic);
     }
+    super::dead::report_dead(model, &rules, today, diagnostics);
     counts
 }

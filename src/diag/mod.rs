@@ -135,6 +135,14 @@ codes! {
     EmptyLevel = "labelc::check::empty_level", Warning;
     /// A recognition whose claimed relationship the conditions refute, shown by a witness product
     RecognitionRefuted = "labelc::analysis::recognition_refuted", Warning;
+    /// A criterion's condition that no product can make true: `x > 5 and x < 3`
+    UnsatisfiableCondition = "labelc::analysis::unsatisfiable_condition", Warning;
+    /// A criterion's condition that every product giving its facts makes true: `x >= 3 or x < 3`
+    TrivialCondition = "labelc::analysis::trivial_condition", Warning;
+    /// A criterion that applies to no product on any date: `valid_until` before its scheme takes effect, every category excluded
+    CriterionNeverApplies = "labelc::analysis::criterion_never_applies", Warning;
+    /// A level that no product can reach on any date: it requires a criterion that cannot pass, or two that contradict
+    UnreachableLevel = "labelc::analysis::unreachable_level", Warning;
     /// An invariant of labelc itself broke; please report it with the input
     Internal = "labelc::internal", Error;
 }
