@@ -5,6 +5,7 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use super::{Exit, assessment_date, input_error, print_err, usage_error};
+use crate::eval::batch::{self, Lines};
 use crate::eval::{EvalFormat, LineError, Outcome, Program, render_explanation};
 use crate::rules::RuleSet;
 
@@ -35,6 +36,10 @@ pub struct Args {
     /// an error in its place
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Judge JSON Lines on N threads (default: the cores available); the
+    /// results keep the input order either way (docs/performance.md).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 /// Output format of `labelc eval`.
@@ -192,6 +197,51 @@ impl<W: Write> Run<'_, '_, W> {
     }
 }
 
+impl<W: Write> Lines for Run<'_, '_, W> {
+    fn line(&mut self, line: Option<usize>, text: Result<&str, String>) -> std::io::Result<()> {
+        self.one(line, text)
+    }
+}
+
+/// [`stream`] with the lines judged on `jobs` threads ([`crate::eval::batch`]),
+/// each chunk into a `Run` of its own whose output and counts `run` takes in input order.
+fn in_parallel<W: Write>(
+    jobs: usize,
+    input: &mut dyn BufRead,
+    run: &mut Run<'_, '_, W>,
+) -> std::io::Result<bool> {
+    let (program, args, titles) = (run.program, run.args, &run.titles);
+    let work = |chunk: &batch::Chunk| {
+        let mut part = Run {
+            program,
+            args,
+            out: Vec::with_capacity(1 << 16),
+            line: Vec::with_capacity(4096),
+            titles: titles.clone(),
+            counts: BTreeMap::new(),
+            out_of_scope: 0,
+            products: 0,
+            errors: 0,
+        };
+        let written = chunk
+            .iter()
+            .try_for_each(|(line, text)| part.one(line, text));
+        (part, written)
+    };
+    let mut consume = |(part, written): (Run<'_, '_, Vec<u8>>, std::io::Result<()>)| {
+        written?;
+        run.out.write_all(&part.out)?;
+        for (level, n) in part.counts {
+            *run.counts.entry(level).or_default() += n;
+        }
+        run.out_of_scope += part.out_of_scope;
+        run.products += part.products;
+        run.errors += part.errors;
+        Ok(())
+    };
+    batch::ordered(jobs, &work, |lines| stream(input, lines), &mut consume)
+}
+
 fn decode(bytes: &[u8]) -> Result<&str, String> {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
@@ -265,7 +315,11 @@ pub fn run(args: &Args) -> Exit {
         products: 0,
         errors: 0,
     };
-    let streamed = stream(&mut input, &mut run).and_then(|lines| {
+    let streamed = match crate::eval::batch::jobs(args.jobs) {
+        1 => stream(&mut input, &mut run),
+        jobs => in_parallel(jobs, &mut input, &mut run),
+    };
+    let streamed = streamed.and_then(|lines| {
         run.out.flush()?;
         Ok(lines)
     });
@@ -389,7 +443,7 @@ fn is_whole_value(line: &[u8]) -> bool {
 /// line is then one error and the rest are judged); otherwise the whole
 /// input, up to [`MAX_PRODUCT_BYTES`], is one (pretty-printed) object. A
 /// blank line is not a product. Returns whether it was JSON Lines.
-fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::io::Result<bool> {
+fn stream<L: Lines>(input: &mut dyn BufRead, run: &mut L) -> std::io::Result<bool> {
     let mut first = Vec::with_capacity(4096);
     let mut number = 0;
     // The first non-blank line.
@@ -440,10 +494,10 @@ fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::i
                 std::str::from_utf8(&first)
                     .map_err(|e| format!("the input is not UTF-8 (byte {})", e.valid_up_to()))
             };
-            run.one(None, text)?;
+            run.line(None, text)?;
             return Ok(false);
         }
-        run.one(Some(first_number), decode(&first))?;
+        run.line(Some(first_number), decode(&first))?;
         judge(run, number, &line, second_read)?;
     } else {
         judge(run, first_number, &first, first_read)?;
@@ -459,18 +513,13 @@ fn stream<W: Write>(input: &mut dyn BufRead, run: &mut Run<'_, '_, W>) -> std::i
 }
 
 /// Judges one line of JSON Lines; a blank line is not a product.
-fn judge<W: Write>(
-    run: &mut Run<'_, '_, W>,
-    number: usize,
-    line: &[u8],
-    read: Line,
-) -> std::io::Result<()> {
+fn judge<L: Lines>(run: &mut L, number: usize, line: &[u8], read: Line) -> std::io::Result<()> {
     match read {
         Line::End => Ok(()),
-        Line::TooLong(length) => run.one(Some(number), Err(too_long(length))),
+        Line::TooLong(length) => run.line(Some(number), Err(too_long(length))),
         Line::Whole => match decode(line) {
             Ok(text) if text.trim().is_empty() => Ok(()),
-            text => run.one(Some(number), text),
+            text => run.line(Some(number), text),
         },
     }
 }

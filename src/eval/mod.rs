@@ -4,6 +4,7 @@
 //! or not_applicable; a product reaches level L when every level up to L is
 //! met, and could still reach the highest level none of whose criteria fails.
 
+pub mod batch;
 mod fast;
 mod json;
 mod product;

@@ -227,7 +227,12 @@ pub struct Seen {
 
 /// Runs `cases` against `rules`.
 pub fn run(rules: &RuleSet, cases: &[TestCase]) -> Vec<TestResult> {
-    cases.iter().map(|case| run_one(rules, case)).collect()
+    run_on(rules, cases, 1)
+}
+
+/// [`run`] on `jobs` threads; the results are in the order of `cases` all the same.
+pub fn run_on(rules: &RuleSet, cases: &[TestCase], jobs: usize) -> Vec<TestResult> {
+    crate::eval::batch::map(jobs, cases, &|case| run_one(rules, case))
 }
 
 fn run_one(rules: &RuleSet, case: &TestCase) -> TestResult {
