@@ -7,7 +7,6 @@
 mod common;
 
 #[path = "../benches/support/workload.rs"]
-#[allow(dead_code, reason = "the benchmark workload; part of it is used here")]
 mod workload;
 
 use common::{labelc, labelc_with_input};
@@ -83,8 +82,8 @@ fn parallel_eval_is_byte_identical_on_the_workload() {
 fn parallel_eval_is_byte_identical_on_the_reference_portfolio() {
     let portfolio =
         std::fs::read_to_string(common::root().join("policies/examples/portfolio.jsonl")).unwrap();
-    let input = portfolio.repeat(400);
-    let schemes = ["ccl", "eu_cra", "us_ctm", "sg_cls", "uk_psti", "jc_star"];
+    let input = portfolio.repeat(100);
+    let schemes = ["ccl", "eu_cra", "uk_psti"];
     for scheme in schemes {
         let base = [
             "eval",

@@ -40,7 +40,7 @@ pub fn vocabulary() -> String {
 fn condition(rng: &mut Rng, c: usize, revision: u64) -> String {
     let f = rng.below(FACTS_PER_KIND as u64);
     let g = rng.below(FACTS_PER_KIND as u64);
-    let shift = if c % 97 == 0 { revision } else { 0 };
+    let shift = if c.is_multiple_of(97) { revision } else { 0 };
     let threshold = rng.below(40) + shift;
     let word = WORDS.get(rng.below(8) as usize).copied().unwrap_or("alpha");
     match c % 5 {

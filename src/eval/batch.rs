@@ -43,8 +43,11 @@ pub fn window(jobs: usize) -> usize {
 #[derive(Debug, Default)]
 pub struct Chunk {
     text: String,
-    items: Vec<(Option<usize>, Result<Range<usize>, String>)>,
+    items: Vec<Item>,
 }
+
+/// A line's number, and where its text is in the chunk (or its error).
+type Item = (Option<usize>, Result<Range<usize>, String>);
 
 impl Chunk {
     /// The lines in input order.
@@ -264,7 +267,10 @@ mod tests {
         let work = |chunk: &Chunk| {
             chunk
                 .iter()
-                .map(|(n, t)| format!("{n:?}:{}", t.unwrap_or_else(|e| e)))
+                .map(|(n, t)| match t {
+                    Ok(text) => format!("{n:?}:{text}"),
+                    Err(e) => format!("{n:?}:{e}"),
+                })
                 .collect::<Vec<_>>()
         };
         let mut consume = |out: Vec<String>| {
