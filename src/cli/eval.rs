@@ -8,6 +8,7 @@ use super::{Exit, assessment_date, input_error, print_err, usage_error};
 use crate::eval::{
     EvalFormat, LineError, Outcome, ProductError, Products, Program, read_products,
 };
+use crate::eval::batch::{self, Lines};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +39,10 @@ pub struct Args {
     /// an error in its place
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+    /// Judge JSON Lines on N threads (default: the cores available); the
+    /// results keep the input order either way (docs/performance.md).
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 /// Output format of `labelc eval`.
@@ -272,6 +277,50 @@ fn prepare<'r>(
     Ok(program)
 }
 
+/// [`read_products`] with the products judged on `jobs` threads
+/// ([`crate::eval::batch`]), each chunk into a `Run` of its own whose output
+/// and counts `run` takes in input order.
+fn in_parallel<W: Write>(
+    jobs: usize,
+    input: &mut dyn BufRead,
+    run: &mut Run<'_, '_, W>,
+) -> std::io::Result<Products> {
+    let (program, args) = (run.program, run.args);
+    let work = |chunk: &batch::Chunk| {
+        let mut part = Run {
+            program,
+            args,
+            out: Vec::with_capacity(1 << 16),
+            line: Vec::with_capacity(4096),
+            counts: BTreeMap::new(),
+            out_of_scope: 0,
+            products: 0,
+            errors: 0,
+        };
+        let written = chunk
+            .iter()
+            .try_for_each(|(line, text)| part.one(line, text));
+        (part, written)
+    };
+    let mut consume = |(part, written): (Run<'_, '_, Vec<u8>>, std::io::Result<()>)| {
+        written?;
+        run.out.write_all(&part.out)?;
+        for (level, n) in part.counts {
+            *run.counts.entry(level).or_default() += n;
+        }
+        run.out_of_scope += part.out_of_scope;
+        run.products += part.products;
+        run.errors += part.errors;
+        Ok(())
+    };
+    batch::ordered(
+        jobs,
+        &work,
+        |lines| read_products(input, &mut |line, text| lines.line(line, text)),
+        &mut consume,
+    )
+}
+
 /// The batch loop: judges every product of `input` in order, writes each
 /// result to stdout and, for JSON Lines, the summary to stderr.
 fn judge_all(program: &Program<'_>, args: &Args, input: &mut dyn BufRead) -> Exit {
@@ -286,7 +335,11 @@ fn judge_all(program: &Program<'_>, args: &Args, input: &mut dyn BufRead) -> Exi
         products: 0,
         errors: 0,
     };
-    let streamed = read_products(input, &mut |line, text| run.one(line, text)).and_then(|shape| {
+    let streamed = match batch::jobs(args.jobs) {
+        1 => read_products(input, &mut |line, text| run.one(line, text)),
+        jobs => in_parallel(jobs, input, &mut run),
+    };
+    let streamed = streamed.and_then(|shape| {
         run.out.flush()?;
         Ok(shape)
     });

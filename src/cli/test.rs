@@ -29,6 +29,10 @@ pub struct Args {
     /// Fail (exit 1) when less than PCT percent of all criteria are covered both ways.
     #[arg(long, value_name = "PCT")]
     pub min_coverage: Option<f64>,
+    /// Run the tests on N threads (default: the cores available); the report
+    /// is the same, in the same order, whatever N.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -58,9 +62,8 @@ pub fn run(args: &Args) -> Exit {
     };
     let cases = suite::filter(cases, args.filter.as_deref());
     let progress = super::progress::Counter::new("test", cases.len(), "tests");
-    let results: Vec<_> = (cases.chunks(1))
-        .flat_map(|case| (suite::run(&rules, case), progress.inc()).0)
-        .collect();
+    let jobs = crate::eval::batch::jobs(args.jobs);
+    let results = suite::run_each(&rules, &cases, jobs, &|| progress.inc());
     let (table, overall) = suite::coverage(&rules, &results);
     let all_passed = results.iter().all(|r| r.passed);
     let coverage_ok = args.min_coverage.is_none_or(|min| overall >= min);

@@ -6,6 +6,7 @@
 
 mod compile;
 mod error;
+pub mod batch;
 mod fast;
 mod idset;
 mod input;

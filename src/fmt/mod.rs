@@ -22,12 +22,11 @@
 
 mod printer;
 
-use pest::Parser as _;
 use pest::iterators::Pair;
 
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::span::{FileId, Span};
-use crate::syntax::{self, PolicyParser, Rule};
+use crate::syntax::{self, Rule};
 use printer::{Blank, Printer};
 
 /// The line width the layout aims for, in characters. Strings are never
@@ -39,22 +38,19 @@ const INDENT: usize = 4;
 /// diagnostics come back instead.
 pub fn format_text(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     let mut diagnostics = Diagnostics::new();
-    let _ = syntax::parse_file(file, text, &mut diagnostics);
+    // One parse: the tree the AST was built from is the one laid out.
+    let (_, tree) = syntax::parse_file_and_tree(file, text, &mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics.into_sorted());
     }
-    let internal = |message: String| {
+    let tree = tree.ok_or_else(|| {
         vec![Diagnostic::new(
             Code::Internal,
-            message,
+            "the parser returned no tree".to_string(),
             Span::new(file, 0, 0),
             "while formatting this file",
         )]
-    };
-    let tree = PolicyParser::parse(Rule::file, text)
-        .map_err(|e| internal(format!("the parser rejected a file it had accepted: {e}")))?
-        .next()
-        .ok_or_else(|| internal("the parser returned no tree".to_string()))?;
+    })?;
     let mut layout = Layout {
         p: Printer::new(text),
         prev: None,

@@ -227,7 +227,26 @@ pub struct Seen {
 
 /// Runs `cases` against `rules`.
 pub fn run(rules: &RuleSet, cases: &[TestCase]) -> Vec<TestResult> {
-    cases.iter().map(|case| run_one(rules, case)).collect()
+    run_on(rules, cases, 1)
+}
+
+/// [`run`] on `jobs` threads; the results are in the order of `cases` all the same.
+pub fn run_on(rules: &RuleSet, cases: &[TestCase], jobs: usize) -> Vec<TestResult> {
+    run_each(rules, cases, jobs, &|| ())
+}
+
+/// [`run_on`], calling `done` after each test (in any order): a progress bar.
+pub fn run_each(
+    rules: &RuleSet,
+    cases: &[TestCase],
+    jobs: usize,
+    done: &(dyn Fn() + Sync),
+) -> Vec<TestResult> {
+    crate::eval::batch::map(jobs, cases, &|case| {
+        let result = run_one(rules, case);
+        done();
+        result
+    })
 }
 
 fn run_one(rules: &RuleSet, case: &TestCase) -> TestResult {

@@ -30,23 +30,36 @@ pub struct PolicyParser;
 /// Parses one file. Every problem found is pushed into `diagnostics`; the AST
 /// holds what could be read (broken items appear as `Invalid`).
 pub fn parse_file(file: FileId, text: &str, diagnostics: &mut Diagnostics) -> ast::File {
+    parse_file_and_tree(file, text, diagnostics).0
+}
+
+/// [`parse_file`], and the parse tree it was built from (`labelc fmt` lays the
+/// tree out instead of parsing the file a second time).
+pub fn parse_file_and_tree<'t>(
+    file: FileId,
+    text: &'t str,
+    diagnostics: &mut Diagnostics,
+) -> (ast::File, Option<pest::iterators::Pair<'t, Rule>>) {
     if let Some(d) = prescan::check_line_ends(file, text) {
         diagnostics.push(d);
-        return ast::File::default();
+        return (ast::File::default(), None);
     }
     if let Some(d) = prescan::check_depth(file, text) {
         diagnostics.push(d);
-        return ast::File::default();
+        return (ast::File::default(), None);
     }
     pest::set_call_limit(NonZeroUsize::new(CALL_LIMIT));
     match PolicyParser::parse(Rule::file, text) {
         Ok(mut pairs) => match pairs.next() {
-            Some(pair) => build::Builder::new(file, text, 0, diagnostics).file(pair),
-            None => ast::File::default(),
+            Some(pair) => (
+                build::Builder::new(file, text, 0, diagnostics).file(pair.clone()),
+                Some(pair),
+            ),
+            None => (ast::File::default(), None),
         },
         Err(err) => {
             diagnostics.push(error::from_pest(file, text, 0, &err, None));
-            ast::File::default()
+            (ast::File::default(), None)
         }
     }
 }
