@@ -4,6 +4,8 @@
 //! Dead and trivial rules are reported from here too, on the same lowered
 //! rule set.
 
+mod dead;
+
 use serde::Serialize;
 
 use crate::analysis::{Verification, verify_all, word};
@@ -80,6 +82,6 @@ pub fn verify_recognitions(
         }
         diagnostics.push(diagnostic);
     }
-    super::dead::report_dead(model, &rules, today, diagnostics);
+    dead::report_dead(model, &rules, today, diagnostics);
     counts
 }

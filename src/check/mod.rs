@@ -3,7 +3,7 @@
 //! Also the summary `labelc check` prints.
 
 mod analysis;
-mod dead;
+
 mod levels;
 mod summary;
 pub mod types;

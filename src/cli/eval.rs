@@ -5,10 +5,8 @@ use std::io::{BufRead, BufReader, BufWriter, Read, Write};
 use std::path::PathBuf;
 
 use super::{Exit, assessment_date, input_error, print_err, usage_error};
-use crate::eval::{
-    EvalFormat, LineError, Outcome, ProductError, Products, Program, read_products,
-};
 use crate::eval::batch::{self, Lines};
+use crate::eval::{EvalFormat, LineError, Outcome, ProductError, Products, Program, read_products};
 use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]

@@ -4,9 +4,9 @@
 //! or not_applicable; a product reaches level L when every level up to L is
 //! met, and could still reach the highest level none of whose criteria fails.
 
+pub mod batch;
 mod compile;
 mod error;
-pub mod batch;
 mod fast;
 mod idset;
 mod input;

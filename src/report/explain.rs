@@ -89,7 +89,12 @@ fn judge_levels<'a, 'r>(
             .criteria
             .iter()
             .find(|c| c.criterion.id == id)
-            .map(|c| (matches!(c.criterion.status, crate::rules::Status::Pending { .. }), c.condition.is_none()))
+            .map(|c| {
+                (
+                    matches!(c.criterion.status, crate::rules::Status::Pending { .. }),
+                    c.condition.is_none(),
+                )
+            })
     };
     let id_of = |i: u32| {
         program

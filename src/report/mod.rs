@@ -137,7 +137,9 @@ pub fn programs<'r>(
     indices
         .iter()
         .map(|s| {
-            Program::new(rules, s.index, as_of).map_err(|e| ReportError::RuleSet { message: e.to_string() })
+            Program::new(rules, s.index, as_of).map_err(|e| ReportError::RuleSet {
+                message: e.to_string(),
+            })
         })
         .collect()
 }
@@ -219,7 +221,9 @@ pub fn diff_products(
     for (ia, ib) in pairs {
         let pair =
             Program::new(old, *ia, as_of).and_then(|a| Ok((a, Program::new(new, *ib, as_of)?)));
-        programs.push(pair.map_err(|e| ReportError::RuleSet { message: e.to_string() })?);
+        programs.push(pair.map_err(|e| ReportError::RuleSet {
+            message: e.to_string(),
+        })?);
     }
     crate::diff::compare_products(&programs, input, &mut |_| ()).map_err(|e| {
         ReportError::Products {
