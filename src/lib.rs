@@ -20,6 +20,7 @@ pub mod diff;
 pub mod eval;
 pub mod export;
 pub mod fmt;
+pub mod limited;
 pub mod lsp;
 pub mod plan;
 pub mod resolve;

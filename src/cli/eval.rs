@@ -10,7 +10,8 @@ use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files or directories, or one compiled rule set (`*.json` from `labelc compile`).
+    /// Policy files or directories, or one compiled rule set (`*.json` from `labelc compile`,
+    /// at most 64 MiB).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The scheme to judge against: `id@version`, or `id` for the version in force on the assessment date.
@@ -51,8 +52,21 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
     if let [single] = paths
         && single.extension().is_some_and(|e| e == "json")
     {
-        let bytes = std::fs::read(single)
-            .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", single.display())))?;
+        let bytes = match crate::limited::read_file(single, crate::limited::MAX_RULE_SET_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e @ crate::limited::ReadError::Io(_)) => {
+                return Err(usage_error(&format!(
+                    "cannot read `{}`: {e}",
+                    single.display()
+                )));
+            }
+            Err(e) => {
+                let (name, help) = (single.display(), e.help());
+                return Err(input_error(&format!(
+                    "cannot read the rule set `{name}`: {e}\n  help: {help}"
+                )));
+            }
+        };
         return serde_json::from_slice(&bytes).map_err(|e| {
             input_error(&format!(
                 "`{}` is not a labelc rule set: {e}",
@@ -316,60 +330,8 @@ pub fn run(args: &Args) -> Exit {
 /// The longest product line (and the largest single product object) read:
 /// a longer line is an error for that line and the stream goes on, without
 /// the line ever being held in memory.
-pub const MAX_PRODUCT_BYTES: usize = 8 * 1024 * 1024;
-
-/// One line as [`read_line`] read it.
-enum Line {
-    /// The end of the input: no line.
-    End,
-    /// A line (its newline stripped by [`decode`]) of at most the limit.
-    Whole,
-    /// A line longer than the limit, of this many bytes: skipped, not kept.
-    TooLong(u64),
-}
-
-/// Reads one line into `buf`, keeping at most [`MAX_PRODUCT_BYTES`] + 1 of
-/// its bytes; the rest of a longer line is read and dropped.
-fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let mut length: u64 = 0;
-    let mut any = false;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
-        }
-        any = true;
-        let (used, newline) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        let room = (MAX_PRODUCT_BYTES + 1).saturating_sub(buf.len()).min(used);
-        buf.extend_from_slice(available.get(..room).unwrap_or_default());
-        length += u64::try_from(used).unwrap_or(u64::MAX) - u64::from(newline);
-        input.consume(used);
-        if newline {
-            break;
-        }
-    }
-    Ok(if !any {
-        Line::End
-    } else if length > MAX_PRODUCT_BYTES as u64 {
-        Line::TooLong(length)
-    } else {
-        Line::Whole
-    })
-}
-
-fn too_long(length: u64) -> String {
-    format!(
-        "the line is {length} bytes, more than the limit of {MAX_PRODUCT_BYTES} bytes for a product"
-    )
-}
+pub use crate::limited::MAX_PRODUCT_BYTES;
+use crate::limited::{Line, line_too_long as too_long, read_line};
 
 /// Whether `line` is a whole JSON value on its own (a JSON Lines product,
 /// or a line of one that is wrong, but complete).
