@@ -22,6 +22,7 @@ pub mod eval;
 pub mod export;
 pub mod fmt;
 pub mod fs;
+pub mod limited;
 pub mod lsp;
 pub mod plan;
 pub mod report;

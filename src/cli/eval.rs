@@ -11,7 +11,8 @@ use crate::rules::RuleSet;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Policy files or directories, or one compiled rule set (`*.json` from `labelc compile`).
+    /// Policy files or directories, or one compiled rule set (`*.json` from `labelc compile`,
+    /// at most 64 MiB).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// The scheme to judge against: `id@version`, or `id` for the version in force on the assessment date.
@@ -57,8 +58,21 @@ pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
     if let [single] = paths
         && single.extension().is_some_and(|e| e == "json")
     {
-        let bytes = std::fs::read(single)
-            .map_err(|e| usage_error(&format!("cannot read `{}`: {e}", single.display())))?;
+        let bytes = match crate::limited::read_file(single, crate::limited::MAX_RULE_SET_BYTES) {
+            Ok(bytes) => bytes,
+            Err(e @ crate::limited::ReadError::Io(_)) => {
+                return Err(usage_error(&format!(
+                    "cannot read `{}`: {e}",
+                    single.display()
+                )));
+            }
+            Err(e) => {
+                let (name, help) = (single.display(), e.help());
+                return Err(input_error(&format!(
+                    "cannot read the rule set `{name}`: {e}\n  help: {help}"
+                )));
+            }
+        };
         return serde_json::from_slice(&bytes).map_err(|e| {
             input_error(&format!(
                 "`{}` is not a labelc rule set: {e}",

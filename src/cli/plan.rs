@@ -35,7 +35,8 @@ pub struct Args {
     /// The assessment date (YYYY-MM-DD); today (UTC) when omitted.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<String>,
-    /// One product's known facts (the eval input format): the plan lists what is still open.
+    /// One product's known facts (the eval input format, at most 8 MiB): the plan lists what is
+    /// still open.
     #[arg(long, value_name = "FILE")]
     pub facts: Option<PathBuf>,
     /// Plan on the official text only: leave out every rule whose `basis` is secondary, reported or
@@ -103,9 +104,18 @@ pub fn run(args: &Args) -> Exit {
     let facts = match &args.facts {
         None => None,
         Some(path) => {
-            let bytes = match std::fs::read(path) {
+            let bytes = match crate::limited::read_file(path, crate::limited::MAX_PRODUCT_BYTES) {
                 Ok(b) => b,
-                Err(e) => return usage_error(&format!("cannot read `{}`: {e}", path.display())),
+                Err(e @ crate::limited::ReadError::Io(_)) => {
+                    return usage_error(&format!("cannot read `{}`: {e}", path.display()));
+                }
+                Err(e) => {
+                    let help = e.help();
+                    return input_error(&format!(
+                        "cannot read the facts `{}`: {e}\n  help: {help}",
+                        path.display()
+                    ));
+                }
             };
             match serde_json::from_slice::<serde_json::Value>(&bytes) {
                 Ok(v) => Some(v),

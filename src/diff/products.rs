@@ -113,12 +113,17 @@ pub fn compare_products(
     let mut bytes = Vec::with_capacity(4096);
     let mut number = 0;
     loop {
-        bytes.clear();
-        if input.read_until(b'\n', &mut bytes)? == 0 {
+        let read = crate::limited::read_line(input, &mut bytes)?;
+        if read == crate::limited::Line::End {
             return Ok(products);
         }
         number += 1;
-        match std::str::from_utf8(&bytes) {
+        let text = match read {
+            crate::limited::Line::TooLong(length) => Err(crate::limited::line_too_long(length)),
+            _ => std::str::from_utf8(&bytes)
+                .map_err(|e| format!("the line is not UTF-8 (byte {})", e.valid_up_to())),
+        };
+        match text {
             Ok(line) if line.trim().is_empty() => {}
             Ok(line) => {
                 let mut judged = false;
@@ -129,13 +134,9 @@ pub fn compare_products(
                     products.unjudged_lines += 1;
                 }
             }
-            Err(e) => {
+            Err(message) => {
                 products.unjudged_lines += 1;
-                error(
-                    &mut products,
-                    number,
-                    &format!(": the line is not UTF-8 (byte {})", e.valid_up_to()),
-                );
+                error(&mut products, number, &format!(": {message}"));
             }
         }
         progress(number);

@@ -7,10 +7,8 @@ use std::io::{BufRead, Read};
 
 use super::ProductError;
 
-/// The longest product line (and the largest single product object) read:
-/// a longer line is an error for that line and the stream goes on, without
-/// the line ever being held in memory.
-pub const MAX_PRODUCT_BYTES: usize = 8 * 1024 * 1024;
+pub use crate::limited::MAX_PRODUCT_BYTES;
+use crate::limited::{Line, read_line};
 
 /// How the input was laid out, as [`read_products`] found it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,59 +21,12 @@ pub enum Products {
     Lines,
 }
 
-/// One line as [`read_line`] read it.
-enum Line {
-    /// The end of the input: no line.
-    End,
-    /// A line (its newline stripped by [`decode`]) of at most the limit.
-    Whole,
-    /// A line longer than the limit, of this many bytes: skipped, not kept.
-    TooLong(u64),
-}
-
 fn decode(bytes: &[u8]) -> Result<&str, ProductError> {
     let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     let bytes = bytes.strip_suffix(b"\r").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| ProductError::NotUtf8 {
         byte: e.valid_up_to(),
         whole_input: false,
-    })
-}
-
-/// Reads one line into `buf`, keeping at most [`MAX_PRODUCT_BYTES`] + 1 of
-/// its bytes; the rest of a longer line is read and dropped.
-fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
-    buf.clear();
-    let mut length: u64 = 0;
-    let mut any = false;
-    loop {
-        let available = match input.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        if available.is_empty() {
-            break;
-        }
-        any = true;
-        let (used, newline) = match available.iter().position(|&b| b == b'\n') {
-            Some(i) => (i + 1, true),
-            None => (available.len(), false),
-        };
-        let room = (MAX_PRODUCT_BYTES + 1).saturating_sub(buf.len()).min(used);
-        buf.extend_from_slice(available.get(..room).unwrap_or_default());
-        length += u64::try_from(used).unwrap_or(u64::MAX) - u64::from(newline);
-        input.consume(used);
-        if newline {
-            break;
-        }
-    }
-    Ok(if !any {
-        Line::End
-    } else if length > MAX_PRODUCT_BYTES as u64 {
-        Line::TooLong(length)
-    } else {
-        Line::Whole
     })
 }
 
