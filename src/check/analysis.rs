@@ -22,7 +22,7 @@ pub struct RecognitionCounts {
 }
 
 /// Verifies every recognition of a model without errors, and reports its
-/// dead and trivial rules ([`super::dead`]); `today` is the date of a
+/// dead and trivial rules (`check/analysis/dead.rs`); `today` is the date of a
 /// recognition or scheme version that names none (docs/analysis.md).
 pub fn verify_recognitions(
     model: &Model<'_>,

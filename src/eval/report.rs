@@ -452,7 +452,7 @@ fn rests_suffix(rests: Option<&RestsOn<'_>>) -> String {
 
 /// A short report for a person: level reached, reachable, and what the next
 /// level lacks. `labelc eval --explain` prints the longer
-/// [`crate::report::explain`], which goes through every level above the one
+/// [`crate::report::explain()`], which goes through every level above the one
 /// reached and adds the caveats.
 pub fn render_explanation(outcome: &Outcome<'_>, titles: &BTreeMap<i64, String>) -> String {
     let mut out = String::new();

@@ -1,6 +1,6 @@
 //! Outputs for people beyond the terminal: the level-by-level explanation of
-//! `eval --explain` ([`explain`]) and the self-contained HTML report of
-//! `labelc report` ([`build`]), built from the same library functions as the
+//! `eval --explain` ([`explain()`]) and the self-contained HTML report of
+//! `labelc report` ([`html::page`] around the sections), built from the same library functions as the
 //! JSON outputs (eval, plan, diff, the compiled rule set) so that its
 //! figures are the same numbers. docs/report.md describes the report.
 
