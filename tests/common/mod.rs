@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
 
 pub mod diff_base;
+pub mod eval_fixtures;
 pub mod one_criterion;
 
 use std::io::Write;
