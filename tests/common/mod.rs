@@ -1,7 +1,13 @@
-//! Helpers shared by the integration tests that run the `labelc` binary.
+//! Helpers shared by the integration tests: running the `labelc` binary
+//! here, and in submodules the policies and fixtures that the tests of one
+//! concern, split over several files, have in common.
 
 #![allow(dead_code, reason = "each test file uses some of these")]
-#![allow(clippy::unwrap_used, reason = "tests")]
+#![allow(clippy::unwrap_used, clippy::panic, reason = "tests")]
+
+pub mod diff_base;
+pub mod eval_fixtures;
+pub mod one_criterion;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
