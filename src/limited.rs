@@ -32,10 +32,26 @@ pub enum Line {
 
 /// Reads one line into `buf`, keeping at most [`MAX_PRODUCT_BYTES`] + 1 of
 /// its bytes; the rest of a longer line is read and dropped.
+///
+/// The newline is found by the standard library's `read_until` (a word at
+/// a time, not byte by byte: this runs for every product line of `eval`).
 pub fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<Line> {
     buf.clear();
-    let mut length: u64 = 0;
-    let mut any = false;
+    let kept = (MAX_PRODUCT_BYTES + 1) as u64;
+    let read = (&mut *input).take(kept).read_until(b'\n', buf)?;
+    if read == 0 {
+        return Ok(Line::End);
+    }
+    // At most the limit and a newline were read; with no newline, a line
+    // cut at the limit + 1 bytes is too long, one that ended before is whole.
+    if buf.last() != Some(&b'\n') && read == MAX_PRODUCT_BYTES + 1 {
+        return drop_rest(input, kept);
+    }
+    Ok(Line::Whole)
+}
+
+/// Reads and drops the rest of a line of which `length` bytes were kept.
+fn drop_rest(input: &mut dyn BufRead, mut length: u64) -> std::io::Result<Line> {
     loop {
         let available = match input.fill_buf() {
             Ok(available) => available,
@@ -45,26 +61,17 @@ pub fn read_line(input: &mut dyn BufRead, buf: &mut Vec<u8>) -> std::io::Result<
         if available.is_empty() {
             break;
         }
-        any = true;
         let (used, newline) = match available.iter().position(|&b| b == b'\n') {
             Some(i) => (i + 1, true),
             None => (available.len(), false),
         };
-        let room = (MAX_PRODUCT_BYTES + 1).saturating_sub(buf.len()).min(used);
-        buf.extend_from_slice(available.get(..room).unwrap_or_default());
         length += u64::try_from(used).unwrap_or(u64::MAX) - u64::from(newline);
         input.consume(used);
         if newline {
             break;
         }
     }
-    Ok(if !any {
-        Line::End
-    } else if length > MAX_PRODUCT_BYTES as u64 {
-        Line::TooLong(length)
-    } else {
-        Line::Whole
-    })
+    Ok(Line::TooLong(length))
 }
 
 /// The message for a line [`read_line`] found too long.
@@ -173,5 +180,37 @@ mod tests {
         let mut buf = Vec::new();
         assert_eq!(read_line(&mut reader, &mut buf).ok(), Some(Line::Whole));
         assert_eq!(buf.len(), MAX_PRODUCT_BYTES);
+    }
+
+    #[test]
+    fn the_limit_is_counted_without_the_newline() {
+        // The limit and a newline: whole, newline kept; one byte more: too long by one.
+        let mut input = vec![b'x'; MAX_PRODUCT_BYTES];
+        input.extend_from_slice(b"\n");
+        input.extend(vec![b'y'; MAX_PRODUCT_BYTES + 1]);
+        input.extend_from_slice(b"\n");
+        input.extend(vec![b'z'; MAX_PRODUCT_BYTES + 1]);
+        let mut reader = std::io::BufReader::new(input.as_slice());
+        let mut buf = Vec::new();
+        assert_eq!(read_line(&mut reader, &mut buf).ok(), Some(Line::Whole));
+        assert_eq!(buf.len(), MAX_PRODUCT_BYTES + 1);
+        assert_eq!(buf.last(), Some(&b'\n'));
+        let long = Some(Line::TooLong(MAX_PRODUCT_BYTES as u64 + 1));
+        assert_eq!(read_line(&mut reader, &mut buf).ok(), long);
+        // The last line, cut by the end of the input, not by a newline.
+        assert_eq!(read_line(&mut reader, &mut buf).ok(), long);
+        assert_eq!(read_line(&mut reader, &mut buf).ok(), Some(Line::End));
+    }
+
+    #[test]
+    fn lines_across_small_buffers_are_read_whole() {
+        let input = b"{\"a\":1}\n\n{\"b\":[1,2,3]}";
+        let mut reader = std::io::BufReader::with_capacity(3, input.as_slice());
+        let mut buf = Vec::new();
+        let mut lines = Vec::new();
+        while let Ok(Line::Whole) = read_line(&mut reader, &mut buf) {
+            lines.push(String::from_utf8_lossy(&buf).into_owned());
+        }
+        assert_eq!(lines, ["{\"a\":1}\n", "\n", "{\"b\":[1,2,3]}"]);
     }
 }
