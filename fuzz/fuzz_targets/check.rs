@@ -10,8 +10,8 @@ fuzz_target!(|data: &[u8]| {
     let mut sources = labelc::source::SourceMap::new();
     let (_, early) = sources.add_bytes("fuzz.policy", data.to_vec());
     let (outcome, rules) = labelc::compile_sources(&sources, early.into_iter().collect());
-    let _ = labelc::diag::render_human(&outcome.diagnostics, &sources, false, 100);
-    let _ = serde_json::to_string(&labelc::diag::to_json(&outcome.diagnostics, &sources));
+    let _ = labelc::diag::render::render_human(&outcome.diagnostics, &sources, false, 100);
+    let _ = serde_json::to_string(&labelc::diag::render::to_json(&outcome.diagnostics, &sources));
     let _ = serde_json::to_string(&labelc::sarif::report(&outcome.diagnostics, &sources));
     if let Some(rules) = rules {
         assert_eq!(outcome.error_count(), 0);
