@@ -101,10 +101,6 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn date(lit: Option<ast::DateLit>) -> Option<DateString> {
-    lit.and_then(|d| d.value).map(|d| d.to_string())
-}
-
 fn text(t: &Option<ast::Text>) -> Option<String> {
     t.as_ref().map(|t| t.value.clone())
 }
@@ -119,6 +115,20 @@ fn status(s: &Option<ast::Status>) -> Status {
 }
 
 impl Lowerer<'_> {
+    /// A date field as written; a date literal without its value (an invalid
+    /// date, which `check` reports and which stops lowering) is a broken
+    /// invariant here, not a field left out.
+    fn date(&mut self, lit: Option<ast::DateLit>) -> Option<DateString> {
+        let lit = lit?;
+        match lit.value {
+            Some(d) => Some(d.to_string()),
+            None => {
+                self.broken(lit.span, "a date without its value");
+                None
+            }
+        }
+    }
+
     /// Records a broken invariant at `span`: `what` the model held where a
     /// checked model cannot.
     fn broken(&mut self, span: Span, what: &str) {
@@ -192,7 +202,7 @@ impl Lowerer<'_> {
                     id: s.id.name.clone(),
                     title: text(&s.title),
                     document: text(&s.document),
-                    issued: date(s.issued),
+                    issued: self.date(s.issued),
                     url: text(&s.url),
                     location: self.location(s.id.span),
                 }),
@@ -260,7 +270,7 @@ impl Lowerer<'_> {
                 ast::SchemeStatus::InForce => SchemeStatus::InForce,
                 ast::SchemeStatus::Superseded => SchemeStatus::Superseded,
             }),
-            effective: date(scheme.effective),
+            effective: self.date(scheme.effective),
             nature: scheme.nature.as_ref().map(|n| match n.nature.value {
                 ast::Nature::Mandatory => Nature::Mandatory,
                 ast::Nature::Voluntary => Nature::Voluntary,
@@ -285,7 +295,7 @@ impl Lowerer<'_> {
             id: category.id.name.clone(),
             title: text(&category.title),
             parent: parent.map(str::to_string),
-            effective: date(category.effective),
+            effective: self.date(category.effective),
             phase: text(&category.phase),
             status: status(&category.status),
             excluded: text(&category.excluded),
@@ -320,8 +330,8 @@ impl Lowerer<'_> {
             }),
             evidence: c.evidence.iter().map(|e| e.value.clone()).collect(),
             status: status(&c.status),
-            valid_from: date(c.valid_from),
-            valid_until: date(c.valid_until),
+            valid_from: self.date(c.valid_from),
+            valid_until: self.date(c.valid_until),
             condition: c.condition.as_ref().map(|e| self.condition(e)),
             renamed_from: c.renamed_from.as_ref().map(|r| r.name.clone()),
             basis: grounds(c.basis.as_ref()),
@@ -375,8 +385,8 @@ impl Lowerer<'_> {
                 ast::RecognitionStatus::Assumed => RecognitionStatus::Assumed,
             },
             source: text(&r.source),
-            valid_from: date(r.valid_from),
-            valid_until: date(r.valid_until),
+            valid_from: self.date(r.valid_from),
+            valid_until: self.date(r.valid_until),
             condition: r.condition.as_ref().map(|e| self.condition(e)),
             verify: r.verify.iter().map(|v| v.value.clone()).collect(),
             credits: r.credits.iter().map(|c| c.name.clone()).collect(),

@@ -19,6 +19,7 @@ fact d: date
 
 scheme s@1 {
   title \"S\"
+  effective 2026-01-01
   category c { title \"C\" }
   criterion A { title \"A\" condition a }
   criterion B { title \"B\" condition n >= 24 }
@@ -151,4 +152,12 @@ fn a_day_count_without_its_value_is_an_internal_error_not_zero() {
         }
     }));
     assert_eq!(text, "30");
+}
+
+#[test]
+fn a_date_without_its_value_is_an_internal_error_not_dropped() {
+    let (_, text) = internal(lowered(|s| {
+        s.effective.as_mut().unwrap().value = None;
+    }));
+    assert_eq!(text, "2026-01-01");
 }
