@@ -60,7 +60,7 @@ impl CheckOutcome {
 /// compilation. `early` holds diagnostics found while reading the files
 /// (not UTF-8, too large); such files are not parsed.
 pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcome {
-    analyze(sources, early, |_, _| Ok(())).0
+    analyze(sources, early, |_, _, _| ()).0
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule set.
@@ -68,7 +68,7 @@ pub fn compile_sources(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<rules::RuleSet>) {
-    analyze(sources, early, rules::lower)
+    analyze(sources, early, |_, _, rules| rules)
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule
@@ -77,8 +77,8 @@ pub fn test_sources(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<(rules::RuleSet, Vec<suite::TestCase>)>) {
-    analyze(sources, early, |model, sources| {
-        rules::lower(model, sources).map(|rules| (rules, suite::lower(model, sources)))
+    analyze(sources, early, |model, sources, rules| {
+        (rules, suite::lower(model, sources))
     })
 }
 
@@ -108,12 +108,14 @@ pub fn main_cli() -> i32 {
     cli::run(args) as i32
 }
 
-/// Runs the pipeline; `lower` runs on the checked model when it has no
-/// errors, and its internal diagnostics (a broken invariant) join the rest.
+/// Runs the pipeline. A model without errors is lowered into a rule set
+/// once, which the decision procedure reads (recognitions verified, dead
+/// rules found) and `finish` turns into the result; internal diagnostics of
+/// lowering (a broken invariant) join the rest, and then there is no result.
 fn analyze<T>(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
-    lower: impl FnOnce(&resolve::Model<'_>, &SourceMap) -> Result<T, Vec<Diagnostic>>,
+    finish: impl FnOnce(&resolve::Model<'_>, &SourceMap, rules::RuleSet) -> T,
 ) -> (CheckOutcome, Option<T>) {
     let mut diagnostics = Diagnostics::new();
     let skip: Vec<span::FileId> = early.iter().map(|d| d.span.file).collect();
@@ -126,29 +128,30 @@ fn analyze<T>(
     let model = resolve::resolve(&files, &mut diagnostics);
     check::check(&model, &mut diagnostics);
     let mut summary = check::summarize(&model, sources);
-    if !diagnostics.has_errors() {
+    let lowered = if diagnostics.has_errors() {
+        None
+    } else {
+        rules::lower(&model, sources)
+            .map_err(|internal| diagnostics.extend(internal))
+            .ok()
+    };
+    if let Some(rules) = &lowered {
         let today = jiff::tz::TimeZone::UTC
             .to_datetime(jiff::Timestamp::now())
             .date();
         summary.recognitions_checked = Some(check::verify_recognitions(
             &model,
-            sources,
+            rules,
             today,
             &mut diagnostics,
         ));
     }
-    let lowered = if diagnostics.has_errors() {
-        None
-    } else {
-        lower(&model, sources)
-            .map_err(|internal| diagnostics.extend(internal))
-            .ok()
-    };
+    let result = lowered.map(|rules| finish(&model, sources, rules));
     let outcome = CheckOutcome {
         diagnostics: diagnostics.into_sorted(),
         summary,
     };
-    (outcome, lowered)
+    (outcome, result)
 }
 
 /// Checks one policy given as text (for tests and embedding).

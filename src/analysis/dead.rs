@@ -10,7 +10,7 @@ use batsat::Lit;
 use jiff::civil::Date;
 
 use super::{AnalysisError, Analyzer, Target};
-use crate::rules::{Condition, Literal, RuleSet, Scheme, parse_date};
+use crate::rules::{Condition, FactType, Literal, RuleSet, Scheme, parse_date};
 
 /// One part of what reaching a level consists of (every level up to it).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,46 +70,134 @@ fn effective(scheme: &Scheme, today: Date) -> Date {
         .unwrap_or(today)
 }
 
-/// Every dead or trivial rule of `rules`. `today` stands for the date of a
-/// scheme version that gives no `effective` date.
+/// Every dead or trivial rule of `rules`, in the order of the schemes and,
+/// within one, of its criteria, then its levels. `today` stands for the
+/// date of a scheme version that gives no `effective` date.
+///
+/// Each criterion is judged alone and each scheme's levels over that
+/// scheme's conditions only ([`Analyzer::rescope`]), so the work grows with
+/// the size of the rule set, not with its square; the questions are shared
+/// out among the available cores (the findings do not depend on how).
 pub fn find_dead(rules: &RuleSet, today: Date) -> Vec<Finding> {
-    let mut closed: BTreeMap<Date, Analyzer<'_>> = BTreeMap::new();
-    let mut open: BTreeMap<Date, Analyzer<'_>> = BTreeMap::new();
-    let mut open_enums: BTreeMap<Date, Analyzer<'_>> = BTreeMap::new();
-    let mut findings = Vec::new();
+    // One task per scheme for its levels (the costliest, so first), then
+    // one per criterion.
+    let mut tasks: Vec<(usize, Option<usize>)> =
+        (0..rules.schemes.len()).map(|s| (s, None)).collect();
     for (scheme, s) in rules.schemes.iter().enumerate() {
-        let start = effective(s, today);
-        for (index, criterion) in s.criteria.iter().enumerate() {
-            let from = criterion.valid_from.as_deref().and_then(parse_date);
-            let on = from.map_or(start, |f| f.max(start));
-            let analyzer = closed.entry(on).or_insert_with(|| Analyzer::new(rules, on));
-            analyzer.clear_assumptions();
-            if let Some(reason) = never_applies(analyzer, scheme, index, start) {
-                findings.push(Finding::NeverApplies {
-                    scheme,
-                    index,
-                    reason,
-                });
-                continue;
-            }
-            let Some(condition) = &criterion.condition else {
-                continue;
-            };
-            if moves_with_the_date(condition) {
-                continue;
-            }
-            let enums = open_enums
-                .entry(on)
-                .or_insert_with(|| Analyzer::open_enums(rules, on));
-            if let Ok(Some(f)) = judge_condition(analyzer, enums, scheme, index, condition) {
-                findings.push(f);
-            }
-        }
-        if let Some(f) = unreachable_level(&mut open, rules, scheme, today) {
-            findings.push(f);
+        tasks.extend((0..s.criteria.len()).map(|index| (scheme, Some(index))));
+    }
+    let jobs = crate::eval::batch::jobs(None).min(tasks.len()).max(1);
+    let mut findings: Vec<((usize, usize), Finding)> = if jobs == 1 {
+        let mut worker = Worker::new(rules, today);
+        tasks.iter().flat_map(|t| worker.run(*t)).collect()
+    } else {
+        // Each thread takes the next task not yet taken; a task is judged
+        // the same way on any thread.
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..jobs)
+                .map(|_| {
+                    scope.spawn(|| {
+                        let mut worker = Worker::new(rules, today);
+                        let mut found = Vec::new();
+                        while let Some(task) =
+                            tasks.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+                        {
+                            found.extend(worker.run(*task));
+                        }
+                        found
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .flat_map(|h| h.join().unwrap_or_default())
+                .collect()
+        })
+    };
+    // Put back in the order of schemes, then criteria, then levels.
+    findings.sort_by_key(|(order, _)| *order);
+    findings.into_iter().map(|(_, f)| f).collect()
+}
+
+/// The analyzers one thread of [`find_dead`] asks with, by date.
+struct Worker<'r> {
+    rules: &'r RuleSet,
+    today: Date,
+    closed: BTreeMap<Date, Analyzer<'r>>,
+    open_enums: BTreeMap<Date, Analyzer<'r>>,
+}
+
+impl<'r> Worker<'r> {
+    fn new(rules: &'r RuleSet, today: Date) -> Worker<'r> {
+        Worker {
+            rules,
+            today,
+            closed: BTreeMap::new(),
+            open_enums: BTreeMap::new(),
         }
     }
-    findings
+
+    /// The finding of one task, with its place in the order of findings:
+    /// `(scheme, Some(index))` judges a criterion, `(scheme, None)` the
+    /// scheme's levels.
+    fn run(
+        &mut self,
+        (scheme, index): (usize, Option<usize>),
+    ) -> Option<((usize, usize), Finding)> {
+        match index {
+            Some(index) => self.criterion(scheme, index).map(|f| ((scheme, index), f)),
+            None => {
+                unreachable_level(self.rules, scheme, self.today).map(|f| ((scheme, usize::MAX), f))
+            }
+        }
+    }
+
+    fn criterion(&mut self, scheme: usize, index: usize) -> Option<Finding> {
+        let rules = self.rules;
+        let s = rules.schemes.get(scheme)?;
+        let criterion = s.criteria.get(index)?;
+        let start = effective(s, self.today);
+        let from = criterion.valid_from.as_deref().and_then(parse_date);
+        let on = from.map_or(start, |f| f.max(start));
+        let analyzer = self
+            .closed
+            .entry(on)
+            .or_insert_with(|| Analyzer::scoped(rules, on, &[], false, false));
+        analyzer.clear_assumptions();
+        if let Some(reason) = never_applies(analyzer, scheme, index, start) {
+            return Some(Finding::NeverApplies {
+                scheme,
+                index,
+                reason,
+            });
+        }
+        let condition = criterion.condition.as_ref()?;
+        if moves_with_the_date(condition) {
+            return None;
+        }
+        analyzer.rescope(&[condition]);
+        // Open enumerations change nothing for a condition that reads none.
+        let reads_an_enum = condition.facts().iter().any(|f| {
+            rules
+                .facts
+                .get(f.slot as usize)
+                .is_some_and(|d| matches!(d.ty, FactType::Enum { .. }))
+        });
+        let enums = if reads_an_enum {
+            let enums = self
+                .open_enums
+                .entry(on)
+                .or_insert_with(|| Analyzer::scoped(rules, on, &[], false, true));
+            enums.rescope(&[condition]);
+            Some(enums)
+        } else {
+            None
+        };
+        judge_condition(analyzer, enums, scheme, index, condition)
+            .ok()
+            .flatten()
+    }
 }
 
 /// Why criterion `index` applies to no product on any date, if it does not.
@@ -222,9 +310,9 @@ fn reads_a_value(condition: &Condition) -> bool {
 /// Whether criterion `index`'s condition is unsatisfiable or trivial.
 /// `closed` decides and gives witnesses; `enums` (enumerations open to a
 /// value they do not declare) decides triviality.
-fn judge_condition(
-    closed: &mut Analyzer<'_>,
-    enums: &mut Analyzer<'_>,
+fn judge_condition<'r>(
+    closed: &mut Analyzer<'r>,
+    enums: Option<&mut Analyzer<'r>>,
     scheme: usize,
     index: usize,
     condition: &Condition,
@@ -238,6 +326,11 @@ fn judge_condition(
             core,
         }));
     }
+    // `None`: the condition reads no enumeration, so `closed` decides.
+    let enums = match enums {
+        Some(enums) => enums,
+        None => &mut *closed,
+    };
     let (applies, truth) = enums.criterion_lits(scheme, index)?;
     let mut known: Vec<Lit> = Vec::new();
     for fact in condition.facts() {
@@ -331,20 +424,21 @@ fn dates(scheme: &Scheme, today: Date) -> Vec<Date> {
 
 /// The lowest level of `scheme` that no product reaches on any date, if one
 /// is: pending criteria may pass (they are unknown, not impossible).
-fn unreachable_level<'r>(
-    analyzers: &mut BTreeMap<Date, Analyzer<'r>>,
-    rules: &'r RuleSet,
-    scheme: usize,
-    today: Date,
-) -> Option<Finding> {
+fn unreachable_level<'r>(rules: &'r RuleSet, scheme: usize, today: Date) -> Option<Finding> {
     let s = rules.schemes.get(scheme)?;
     let dates = dates(s, today);
     let first = *dates.first()?;
+    let conditions: Vec<&Condition> = s
+        .criteria
+        .iter()
+        .filter_map(|c| c.condition.as_ref())
+        .collect();
+    let mut analyzers: BTreeMap<Date, Analyzer<'r>> = BTreeMap::new();
     let reachable = |analyzers: &mut BTreeMap<Date, Analyzer<'r>>, position: usize| {
         dates.iter().any(|d| {
             let analyzer = analyzers
                 .entry(*d)
-                .or_insert_with(|| Analyzer::open(rules, *d));
+                .or_insert_with(|| Analyzer::scoped(rules, *d, &conditions, true, false));
             let target = Target::Level { scheme, position };
             // An error (a scheme eval cannot prepare) is not a finding.
             analyzer
@@ -352,10 +446,10 @@ fn unreachable_level<'r>(
                 .map_or(true, |lit| analyzer.solve(&[lit]))
         })
     };
-    let position = (0..s.levels.len()).find(|p| !reachable(analyzers, *p))?;
+    let position = (0..s.levels.len()).find(|p| !reachable(&mut analyzers, *p))?;
     let analyzer = analyzers
         .entry(first)
-        .or_insert_with(|| Analyzer::open(rules, first));
+        .or_insert_with(|| Analyzer::scoped(rules, first, &conditions, true, false));
     let core = level_core(analyzer, scheme, position).ok()?;
     Some(Finding::UnreachableLevel {
         scheme,
@@ -366,13 +460,20 @@ fn unreachable_level<'r>(
     })
 }
 
-/// A smallest set of the level's parts that no product meets together.
+/// A smallest set of the level's parts that no product meets together: the
+/// parts in the solver's core of all of them (what its refutation used),
+/// then each dropped in turn while the rest still contradict.
 fn level_core(
     analyzer: &mut Analyzer<'_>,
     scheme: usize,
     position: usize,
 ) -> Result<Vec<LevelPart>, AnalysisError> {
     let mut parts = analyzer.level_parts(scheme, position)?;
+    let all: Vec<Lit> = parts.iter().map(|(l, _)| *l).collect();
+    if !analyzer.solve(&all) {
+        let core = analyzer.encoder.core();
+        parts.retain(|(l, _)| core.contains(l) || core.contains(&!*l));
+    }
     let mut i = 0;
     while i < parts.len() {
         let rest: Vec<Lit> = parts
@@ -384,7 +485,14 @@ fn level_core(
         if analyzer.solve(&rest) {
             i += 1;
         } else {
-            parts.remove(i);
+            // Dropped, with every other part the refutation did not use.
+            let core = analyzer.encoder.core();
+            let mut j = 0;
+            parts.retain(|(l, _)| {
+                let keep = j != i && (j < i || core.contains(l) || core.contains(&!*l));
+                j += 1;
+                keep
+            });
         }
     }
     Ok(parts.into_iter().map(|(_, p)| p).collect())

@@ -11,6 +11,8 @@
 //! value between each two neighbours where one exists, and one below and
 //! above them all.
 
+use std::collections::BTreeMap;
+
 use batsat::{BasicSolver, Lit, SolverInterface, lbool};
 use jiff::civil::Date;
 
@@ -56,7 +58,7 @@ struct Constants {
     dates: Vec<Date>,
 }
 
-fn collect(condition: &Condition, as_of: Date, out: &mut [Constants], depth: usize) {
+fn collect(condition: &Condition, as_of: Date, out: &mut BTreeMap<u32, Constants>, depth: usize) {
     if depth > 256 {
         return;
     }
@@ -67,26 +69,24 @@ fn collect(condition: &Condition, as_of: Date, out: &mut [Constants], depth: usi
             }
         }
         Condition::Not { arg, .. } => collect(arg, as_of, out, depth + 1),
-        Condition::IsTrue { .. } | Condition::Present { .. } => {}
+        Condition::IsTrue { fact, .. } | Condition::Present { fact, .. } => {
+            out.entry(fact.slot).or_default();
+        }
         Condition::Compare { fact, value, .. } => {
-            if let Some(c) = out.get_mut(fact.slot as usize) {
-                c.literals.push(value.clone());
-            }
+            let c = out.entry(fact.slot).or_default();
+            c.literals.push(value.clone());
         }
         Condition::In { fact, values, .. } => {
-            if let Some(c) = out.get_mut(fact.slot as usize) {
-                c.literals.extend(values.iter().cloned());
-            }
+            let c = out.entry(fact.slot).or_default();
+            c.literals.extend(values.iter().cloned());
         }
         Condition::Contains { fact, value, .. } => {
-            if let Some(c) = out.get_mut(fact.slot as usize) {
-                c.strings.push(value.clone());
-            }
+            let c = out.entry(fact.slot).or_default();
+            c.strings.push(value.clone());
         }
         Condition::SubsetOf { fact, values, .. } | Condition::SupersetOf { fact, values, .. } => {
-            if let Some(c) = out.get_mut(fact.slot as usize) {
-                c.strings.extend(values.iter().cloned());
-            }
+            let c = out.entry(fact.slot).or_default();
+            c.strings.extend(values.iter().cloned());
         }
         Condition::Within {
             fact,
@@ -94,9 +94,8 @@ fn collect(condition: &Condition, as_of: Date, out: &mut [Constants], depth: usi
             direction,
             ..
         } => {
-            if let Some(c) = out.get_mut(fact.slot as usize)
-                && let Some((lo, hi)) = window(as_of, *days, *direction)
-            {
+            let c = out.entry(fact.slot).or_default();
+            if let Some((lo, hi)) = window(as_of, *days, *direction) {
                 c.dates.extend([lo, hi]);
             }
         }
@@ -289,7 +288,8 @@ pub(crate) struct Encoder {
     pub solver: BasicSolver,
     /// A literal fixed to true.
     pub top: Lit,
-    pub facts: Vec<FactVars>,
+    /// The prepared facts, by slot (a fact no condition asked about is not here).
+    pub facts: BTreeMap<u32, FactVars>,
     pub as_of: Date,
 }
 
@@ -299,8 +299,6 @@ impl Encoder {
     /// enumeration has one more cell: a value it does not declare (yet),
     /// which no witness may show (eval would refuse it).
     pub fn new(rules: &RuleSet, extra: &[&Condition], as_of: Date, open_enums: bool) -> Encoder {
-        let mut constants: Vec<Constants> =
-            rules.facts.iter().map(|_| Constants::default()).collect();
         let scheme_conditions = rules
             .schemes
             .iter()
@@ -309,10 +307,45 @@ impl Encoder {
             .recognitions
             .iter()
             .filter_map(|r| r.condition.as_ref());
-        for c in scheme_conditions
+        let all: Vec<&Condition> = scheme_conditions
             .chain(recognition_conditions)
             .chain(extra.iter().copied())
-        {
+            .collect();
+        Encoder::build(rules, &all, as_of, open_enums, false)
+    }
+
+    /// An encoder for questions about `conditions` only: just the facts they
+    /// read are prepared, cut by just their constants; every other fact is
+    /// missing, with no variable. What `conditions` can be, and whether
+    /// they are true, is decided as exactly as by [`Encoder::new`] (a fact's
+    /// cells need only the constants it is compared with), at a cost that
+    /// does not grow with the rest of the rule set: how `check` judges each
+    /// criterion and level alone (`dead`).
+    pub fn scoped(
+        rules: &RuleSet,
+        conditions: &[&Condition],
+        as_of: Date,
+        open_enums: bool,
+    ) -> Encoder {
+        Encoder::build(rules, conditions, as_of, open_enums, true)
+    }
+
+    fn build(
+        rules: &RuleSet,
+        conditions: &[&Condition],
+        as_of: Date,
+        open_enums: bool,
+        only_read: bool,
+    ) -> Encoder {
+        // Every fact, or only those the conditions read (`collect` adds them).
+        let mut constants: BTreeMap<u32, Constants> = if only_read {
+            BTreeMap::new()
+        } else {
+            (0..rules.facts.len())
+                .filter_map(|slot| Some((u32::try_from(slot).ok()?, Constants::default())))
+                .collect()
+        };
+        for c in conditions {
             collect(c, as_of, &mut constants, 0);
         }
         let mut solver = BasicSolver::default();
@@ -321,10 +354,13 @@ impl Encoder {
         let mut encoder = Encoder {
             solver,
             top,
-            facts: Vec::new(),
+            facts: BTreeMap::new(),
             as_of,
         };
-        for (fact, constants) in rules.facts.iter().zip(&constants) {
+        for (slot, constants) in &constants {
+            let Some(fact) = rules.facts.get(*slot as usize) else {
+                continue;
+            };
             let mut domain = domain(&fact.ty, constants, as_of);
             if open_enums
                 && let (FactType::Enum { values }, Domain::Cells(cells)) = (&fact.ty, &mut domain)
@@ -350,11 +386,14 @@ impl Encoder {
                     cells
                 }
             };
-            encoder.facts.push(FactVars {
-                missing,
-                cells,
-                domain,
-            });
+            encoder.facts.insert(
+                *slot,
+                FactVars {
+                    missing,
+                    cells,
+                    domain,
+                },
+            );
         }
         encoder
     }
@@ -431,7 +470,7 @@ impl Encoder {
     }
 
     pub(super) fn fact(&self, slot: u32) -> Result<&FactVars, AnalysisError> {
-        self.facts.get(slot as usize).ok_or_else(|| {
+        self.facts.get(&slot).ok_or_else(|| {
             AnalysisError::Unsupported(format!("fact slot {slot} is not in the rule set"))
         })
     }
@@ -624,13 +663,19 @@ impl Encoder {
         self.solver.solve_limited(assumptions) == lbool::TRUE
     }
 
+    /// After [`Encoder::solve`] found no assignment: the assumptions its
+    /// refutation used (a subset of them, as literals of either sign).
+    pub fn core(&self) -> Vec<Lit> {
+        self.solver.unsat_core().to_vec()
+    }
+
     pub fn is_true(&self, l: Lit) -> bool {
         self.solver.value_lit(l) == lbool::TRUE
     }
 
     /// The JSON value of fact `slot` in the current model; `None` when missing.
     pub fn value_of(&self, slot: u32) -> Option<serde_json::Value> {
-        let fact = self.facts.get(slot as usize)?;
+        let fact = self.facts.get(&slot)?;
         if self.is_true(fact.missing) {
             return None;
         }

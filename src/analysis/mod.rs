@@ -229,12 +229,17 @@ pub struct Analyzer<'r> {
     categories: BTreeMap<String, Vec<(String, Lit)>>,
     /// The encoded "passes" literal of each target.
     passes: BTreeMap<(usize, bool, usize), Lit>,
+    /// The `(applies, is true)` literals of each criterion encoded so far.
+    criteria: BTreeMap<(usize, usize), (Lit, Lit)>,
     /// What every question assumes (see [`Analyzer::assume_applicable`]).
     assumed: Vec<Lit>,
     /// Whether a criterion without a condition (pending) may pass: how
     /// level reachability is asked (see [`dead`]). Such an analyzer gives
     /// no witnesses, since eval would not confirm them.
     open: bool,
+    /// Whether enumerations may hold a value they do not declare (see
+    /// [`Analyzer::scoped`]).
+    open_enums: bool,
 }
 
 impl<'r> Analyzer<'r> {
@@ -246,28 +251,52 @@ impl<'r> Analyzer<'r> {
             programs: BTreeMap::new(),
             categories: BTreeMap::new(),
             passes: BTreeMap::new(),
+            criteria: BTreeMap::new(),
             assumed: Vec::new(),
             open: false,
+            open_enums: false,
         }
     }
 
-    /// An analyzer in which a criterion without a condition (pending) may
-    /// pass or not: a level that needs it is reachable once it is written.
-    fn open(rules: &'r RuleSet, as_of: Date) -> Analyzer<'r> {
+    /// An analyzer that asks only about `conditions` (see [`Analyzer::rescope`]).
+    /// With `open`, a criterion without a condition (pending) may pass or
+    /// not: a level that needs it is reachable once it is written. With
+    /// `open_enums`, every enumeration may hold one value it does not
+    /// declare: a condition true on every declared value (`route in [every
+    /// route]`) is not true on it. Neither gives witnesses (eval would not
+    /// confirm them).
+    fn scoped(
+        rules: &'r RuleSet,
+        as_of: Date,
+        conditions: &[&crate::rules::Condition],
+        open: bool,
+        open_enums: bool,
+    ) -> Analyzer<'r> {
         Analyzer {
-            open: true,
-            ..Analyzer::new(rules, as_of)
+            rules,
+            as_of,
+            encoder: Encoder::scoped(rules, conditions, as_of, open_enums),
+            programs: BTreeMap::new(),
+            categories: BTreeMap::new(),
+            passes: BTreeMap::new(),
+            criteria: BTreeMap::new(),
+            assumed: Vec::new(),
+            open,
+            open_enums,
         }
     }
 
-    /// An analyzer whose enumerations may hold one value they do not
-    /// declare: a condition true on every declared value of an enumeration
-    /// (`route in [every route]`) is not true on it. No witnesses either.
-    fn open_enums(rules: &'r RuleSet, as_of: Date) -> Analyzer<'r> {
-        Analyzer {
-            encoder: Encoder::new(rules, &[], as_of, true),
-            ..Analyzer::new(rules, as_of)
-        }
+    /// From now on, asks only about `conditions` (and the categories and
+    /// levels over them): a fresh solver whose facts are those the
+    /// conditions read ([`Encoder::scoped`]), so a question's cost does not
+    /// grow with the rest of the rule set. The prepared scheme versions are
+    /// kept; literals from before are void, so every cache of them is cleared.
+    fn rescope(&mut self, conditions: &[&crate::rules::Condition]) {
+        self.encoder = Encoder::scoped(self.rules, conditions, self.as_of, self.open_enums);
+        self.categories.clear();
+        self.passes.clear();
+        self.criteria.clear();
+        self.assumed.clear();
     }
 
     /// Asks every later question only about products to which each
@@ -348,6 +377,9 @@ impl<'r> Analyzer<'r> {
     /// `(applies, is true)` literals of criterion `index` of `scheme`:
     /// applies to the chosen category on `as_of`; its condition true.
     fn criterion_lits(&mut self, scheme: usize, index: usize) -> Result<(Lit, Lit), AnalysisError> {
+        if let Some(lits) = self.criteria.get(&(scheme, index)) {
+            return Ok(*lits);
+        }
         let id = self
             .rules
             .schemes
@@ -393,6 +425,7 @@ impl<'r> Analyzer<'r> {
             None if self.open => self.encoder.fresh(),
             None => self.encoder.bottom(),
         };
+        self.criteria.insert((scheme, index), (applies, truth));
         Ok((applies, truth))
     }
 

@@ -11,7 +11,7 @@ use serde::Serialize;
 use crate::analysis::{Verification, verify_all, word};
 use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::resolve::Model;
-use crate::source::SourceMap;
+use crate::rules::RuleSet;
 
 /// How many recognitions the procedure verified, refuted, or could not decide.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
@@ -21,24 +21,18 @@ pub struct RecognitionCounts {
     pub unverifiable: usize,
 }
 
-/// Verifies every recognition of a model without errors, and reports its
-/// dead and trivial rules (`check/analysis/dead.rs`); `today` is the date of a
-/// recognition or scheme version that names none (docs/analysis.md).
+/// Verifies every recognition of a model without errors, lowered into
+/// `rules`, and reports its dead and trivial rules (`check/analysis/dead.rs`);
+/// `today` is the date of a recognition or scheme version that names none
+/// (docs/analysis.md).
 pub fn verify_recognitions(
     model: &Model<'_>,
-    sources: &SourceMap,
+    rules: &RuleSet,
     today: jiff::civil::Date,
     diagnostics: &mut Diagnostics,
 ) -> RecognitionCounts {
-    let rules = match crate::rules::lower(model, sources) {
-        Ok(rules) => rules,
-        Err(internal) => {
-            diagnostics.extend(internal);
-            return RecognitionCounts::default();
-        }
-    };
     let mut counts = RecognitionCounts::default();
-    for (checked, recognition) in verify_all(&rules, today).iter().zip(&rules.recognitions) {
+    for (checked, recognition) in verify_all(rules, today).iter().zip(&rules.recognitions) {
         let (reason, witness) = match &checked.verification {
             Verification::Verified => {
                 counts.verified += 1;
@@ -82,6 +76,6 @@ pub fn verify_recognitions(
         }
         diagnostics.push(diagnostic);
     }
-    dead::report_dead(model, &rules, today, diagnostics);
+    dead::report_dead(model, rules, today, diagnostics);
     counts
 }
