@@ -60,7 +60,7 @@ impl CheckOutcome {
 /// compilation. `early` holds diagnostics found while reading the files
 /// (not UTF-8, too large); such files are not parsed.
 pub fn check_sources(sources: &SourceMap, early: Vec<Diagnostic>) -> CheckOutcome {
-    analyze(sources, early, |_, _, _| ()).0
+    analyze(sources, early, Decide::Yes, |_, _, _| ()).0
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule set.
@@ -68,7 +68,26 @@ pub fn compile_sources(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<rules::RuleSet>) {
-    analyze(sources, early, |_, _, rules| rules)
+    analyze(sources, early, Decide::Yes, |_, _, rules| rules)
+}
+
+/// [`compile_sources`] without the decision procedure's pass (recognitions
+/// verified, dead and trivial rules): the same rule set and every other
+/// diagnostic, `recognitions_checked` left `None`. `labelc diff` compiles
+/// each version so: it compares two versions by meaning itself, and the
+/// authors' warnings of each version are `check`'s to give.
+pub fn compile_sources_undecided(
+    sources: &SourceMap,
+    early: Vec<Diagnostic>,
+) -> (CheckOutcome, Option<rules::RuleSet>) {
+    analyze(sources, early, Decide::No, |_, _, rules| rules)
+}
+
+/// Whether [`analyze`] runs the decision procedure on the rule set.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Decide {
+    Yes,
+    No,
 }
 
 /// Checks `sources` and, when they have no errors, lowers them into a rule
@@ -77,7 +96,7 @@ pub fn test_sources(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
 ) -> (CheckOutcome, Option<(rules::RuleSet, Vec<suite::TestCase>)>) {
-    analyze(sources, early, |model, sources, rules| {
+    analyze(sources, early, Decide::Yes, |model, sources, rules| {
         (rules, suite::lower(model, sources))
     })
 }
@@ -115,16 +134,18 @@ pub fn main_cli() -> i32 {
 fn analyze<T>(
     sources: &SourceMap,
     early: Vec<Diagnostic>,
+    decide: Decide,
     finish: impl FnOnce(&resolve::Model<'_>, &SourceMap, rules::RuleSet) -> T,
 ) -> (CheckOutcome, Option<T>) {
     let mut diagnostics = Diagnostics::new();
     let skip: Vec<span::FileId> = early.iter().map(|d| d.span.file).collect();
     diagnostics.extend(early);
-    let files: Vec<ast::File> = sources
+    let to_parse: Vec<(span::FileId, &str)> = sources
         .iter()
         .filter(|(id, _)| !skip.contains(id))
-        .map(|(id, file)| syntax::parse_file(id, &file.text, &mut diagnostics))
+        .map(|(id, file)| (id, file.text.as_str()))
         .collect();
+    let files = parse_files(&to_parse, &mut diagnostics);
     let model = resolve::resolve(&files, &mut diagnostics);
     check::check(&model, &mut diagnostics);
     let mut summary = check::summarize(&model, sources);
@@ -135,7 +156,7 @@ fn analyze<T>(
             .map_err(|internal| diagnostics.extend(internal))
             .ok()
     };
-    if let Some(rules) = &lowered {
+    if let Some(rules) = lowered.as_ref().filter(|_| decide == Decide::Yes) {
         let today = jiff::tz::TimeZone::UTC
             .to_datetime(jiff::Timestamp::now())
             .date();
@@ -152,6 +173,51 @@ fn analyze<T>(
         summary,
     };
     (outcome, result)
+}
+
+/// Parses `files`, on as many threads as there are cores when there is more
+/// than one file; the ASTs come back in the order of `files`, and the
+/// diagnostics are the same whichever thread found them (they are sorted
+/// before anyone sees them).
+fn parse_files(files: &[(span::FileId, &str)], diagnostics: &mut Diagnostics) -> Vec<ast::File> {
+    let jobs = eval::batch::jobs(None).min(files.len());
+    if jobs <= 1 {
+        return files
+            .iter()
+            .map(|(id, text)| syntax::parse_file(*id, text, diagnostics))
+            .collect();
+    }
+    // Each thread takes the next file not yet taken.
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let mut parsed: Vec<(usize, ast::File, Diagnostics)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..jobs)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((id, text)) = files.get(i) else {
+                            break out;
+                        };
+                        let mut found = Diagnostics::new();
+                        out.push((i, syntax::parse_file(*id, text, &mut found), found));
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    parsed.sort_by_key(|(i, _, _)| *i);
+    parsed
+        .into_iter()
+        .map(|(_, file, found)| {
+            diagnostics.extend(found.into_sorted());
+            file
+        })
+        .collect()
 }
 
 /// Checks one policy given as text (for tests and embedding).

@@ -3,8 +3,8 @@
 use std::io::{BufRead, BufReader, Read};
 use std::path::PathBuf;
 
-use super::eval::load_rules;
-use super::{Exit, Format, assessment_date, input_error, print_out, usage_error};
+use super::eval::load_rules_into;
+use super::{Exit, Format, assessment_date, input_error, print_err, print_out, usage_error};
 use crate::diff::{
     Class, DiffError, Products, compared_versions, diff_named, diff_rule_sets, judge_products,
     render_human,
@@ -78,7 +78,10 @@ pub fn run(args: &Args) -> Exit {
     };
     let diff = match (&args.from, &args.to) {
         (Some(from), Some(to)) => {
-            let rules = match load_rules(&args.paths) {
+            let mut err = String::new();
+            let rules = load_rules_into(&args.paths, false, &mut err);
+            print_err(&err);
+            let rules = match rules {
                 Ok(r) => r,
                 Err(e) => return e,
             };
@@ -100,10 +103,32 @@ pub fn run(args: &Args) -> Exit {
                     "give OLD and NEW, or one compilation with `--from ID@VERSION --to ID@VERSION`",
                 );
             };
-            let (old, new) = match (
-                load_rules(std::slice::from_ref(old_path)),
-                load_rules(std::slice::from_ref(new_path)),
-            ) {
+            // Both versions compile at once; what each prints comes out in
+            // order, old then new.
+            let ((old, old_err), (new, new_err)) = std::thread::scope(|scope| {
+                let new = scope.spawn(|| {
+                    let mut err = String::new();
+                    (
+                        load_rules_into(std::slice::from_ref(new_path), false, &mut err),
+                        err,
+                    )
+                });
+                let mut err = String::new();
+                let old = (
+                    load_rules_into(std::slice::from_ref(old_path), false, &mut err),
+                    err,
+                );
+                let new = new.join().unwrap_or_else(|_| {
+                    (
+                        Err(Exit::Usage),
+                        "error: compiling NEW failed\n".to_string(),
+                    )
+                });
+                (old, new)
+            });
+            print_err(&old_err);
+            print_err(&new_err);
+            let (old, new) = match (old, new) {
                 (Ok(o), Ok(n)) => (o, n),
                 (Err(e), _) | (_, Err(e)) => return e,
             };

@@ -55,32 +55,42 @@ pub enum Format {
 
 /// Loads a rule set: a compiled JSON file, or policy sources compiled now.
 pub fn load_rules(paths: &[PathBuf]) -> Result<RuleSet, Exit> {
+    let mut err = String::new();
+    let rules = load_rules_into(paths, true, &mut err);
+    super::print_err(&err);
+    rules
+}
+
+/// [`load_rules`], with what it prints on stderr appended to `err` instead,
+/// and policies compiled with the decision procedure's pass only when
+/// `decide` (see [`super::compile_policies_into`]).
+pub fn load_rules_into(paths: &[PathBuf], decide: bool, err: &mut String) -> Result<RuleSet, Exit> {
     if let [single] = paths
         && single.extension().is_some_and(|e| e == "json")
     {
         let bytes = match crate::limited::read_file(single, crate::limited::MAX_RULE_SET_BYTES) {
             Ok(bytes) => bytes,
             Err(e @ crate::limited::ReadError::Io(_)) => {
-                return Err(usage_error(&format!(
-                    "cannot read `{}`: {e}",
-                    single.display()
-                )));
+                err.push_str(&format!("error: cannot read `{}`: {e}\n", single.display()));
+                return Err(Exit::Usage);
             }
             Err(e) => {
                 let (name, help) = (single.display(), e.help());
-                return Err(input_error(&format!(
-                    "cannot read the rule set `{name}`: {e}\n  help: {help}"
-                )));
+                err.push_str(&format!(
+                    "error: cannot read the rule set `{name}`: {e}\n  help: {help}\n"
+                ));
+                return Err(Exit::Failure);
             }
         };
         return serde_json::from_slice(&bytes).map_err(|e| {
-            input_error(&format!(
-                "`{}` is not a labelc rule set: {e}",
+            err.push_str(&format!(
+                "error: `{}` is not a labelc rule set: {e}\n",
                 single.display()
-            ))
+            ));
+            Exit::Failure
         });
     }
-    super::compile_policies(paths, "evaluated")
+    super::compile_policies_into(paths, "evaluated", decide, err)
 }
 
 struct Run<'p, 'r, W: Write> {

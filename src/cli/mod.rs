@@ -180,19 +180,50 @@ pub fn compile_policies(
     paths: &[PathBuf],
     consequence: &str,
 ) -> Result<crate::rules::RuleSet, Exit> {
-    let (sources, early) = load(paths).map_err(|message| usage_error(&message))?;
-    let (outcome, rules) = crate::compile_sources(&sources, early);
-    print_err(&crate::diag::render::render_human(
+    let mut err = String::new();
+    let compiled = compile_policies_into(paths, consequence, true, &mut err);
+    print_err(&err);
+    compiled
+}
+
+/// [`compile_policies`], with what it prints on stderr (skipped entries,
+/// diagnostics, the error line) appended to `err` instead: how `diff`
+/// compiles two versions at once and still prints them in order. Without
+/// `decide`, the decision procedure's warnings are left out
+/// ([`crate::compile_sources_undecided`]).
+pub fn compile_policies_into(
+    paths: &[PathBuf],
+    consequence: &str,
+    decide: bool,
+    err: &mut String,
+) -> Result<crate::rules::RuleSet, Exit> {
+    let loaded = crate::fs::load_policies(paths, &mut |skipped: &str| {
+        err.push_str(&format!("warning: skipped {skipped}\n"));
+    });
+    let (sources, early) = match loaded {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            err.push_str(&format!("error: {e}\n"));
+            return Err(Exit::Usage);
+        }
+    };
+    let (outcome, rules) = if decide {
+        crate::compile_sources(&sources, early)
+    } else {
+        crate::compile_sources_undecided(&sources, early)
+    };
+    err.push_str(&crate::diag::render::render_human(
         &outcome.diagnostics,
         &sources,
         color_stderr(),
         100,
     ));
     rules.ok_or_else(|| {
-        input_error(&format!(
-            "{} in the input; nothing was {consequence}",
+        err.push_str(&format!(
+            "error: {} in the input; nothing was {consequence}\n",
             crate::text::count(outcome.error_count(), "error", "errors")
-        ))
+        ));
+        Exit::Failure
     })
 }
 
