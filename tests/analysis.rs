@@ -219,10 +219,11 @@ fn levels_follow_eval_cumulative_and_at_least() {
     );
     let r = relate_in(&rules, "s:2", "s:1");
     assert_eq!(r.relationship, Relationship::SupersetOf);
-    // Reaching level 1 (`a` alone) is not reaching level 2.
+    // Reaching level 1 (`a` or `b` alone) is not reaching level 2 (both):
+    // exactly one of them is true.
     let w = r.right_implies_left.witness().unwrap();
-    assert_eq!(w["facts"]["a"], true, "{w}");
-    assert_ne!(w["facts"]["b"], true, "{w}");
+    let (a, b) = (w["facts"]["a"] == true, w["facts"]["b"] == true);
+    assert!(a != b, "{w}");
 }
 
 #[test]

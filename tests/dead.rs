@@ -417,3 +417,77 @@ proptest! {
         }
     }
 }
+
+/// Every fixture of tests/fixtures/analysis/ and a policy with a dead rule
+/// of each kind in several schemes, as one rule set each.
+fn rule_sets_with_findings() -> Vec<RuleSet> {
+    let mut sets = Vec::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/analysis");
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "policy"))
+        .collect();
+    paths.sort();
+    for path in paths {
+        sets.push(compile(&std::fs::read_to_string(path).unwrap()));
+    }
+    let mut many = FACTS.to_string();
+    for scheme in 0..6 {
+        many.push_str(&format!(
+            "scheme m{scheme}@1 {{
+    title \"M\"
+    category cam {{ title \"Cameras\" }}
+    criterion OK {{ title \"ok\" status confirmed condition x > {scheme} }}
+    criterion NEVER {{ title \"never\" status confirmed condition x > 5 and x < 3 }}
+    criterion ALWAYS {{ title \"always\" status confirmed condition a or not a }}
+    criterion LOW {{ title \"low\" status confirmed condition x <= {scheme} }}
+    level 1 {{ title \"one\" require OK }}
+    level 2 {{ title \"two\" include 1 require LOW }}
+}}
+"
+        ));
+    }
+    sets.push(compile(&many));
+    sets
+}
+
+#[test]
+fn findings_do_not_depend_on_the_number_of_threads() {
+    let mut found = 0;
+    for rules in rule_sets_with_findings() {
+        let one = labelc::analysis::find_dead_on(&rules, AS_OF, 1);
+        found += one.len();
+        for jobs in [2, 3, 8] {
+            assert_eq!(
+                labelc::analysis::find_dead_on(&rules, AS_OF, jobs),
+                one,
+                "{jobs} threads"
+            );
+        }
+    }
+    // 4 fixtures with one finding or more; 6 schemes × (never, always, level 2).
+    assert!(found >= 4 + 18, "only {found} findings");
+}
+
+#[test]
+fn diff_leaves_the_authors_warnings_to_check() {
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/analysis/unreachable_level.policy"
+    );
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_labelc"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "labelc {args:?}");
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let warning = "labelc::analysis::unreachable_level";
+    assert!(run(&["check", fixture]).contains(warning));
+    assert!(run(&["compile", fixture]).contains(warning));
+    assert!(!run(&["diff", fixture, fixture]).contains(warning));
+    assert!(!run(&["diff", fixture, "--from", "a@1", "--to", "a@1"]).contains(warning));
+}

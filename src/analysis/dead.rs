@@ -79,6 +79,12 @@ fn effective(scheme: &Scheme, today: Date) -> Date {
 /// the size of the rule set, not with its square; the questions are shared
 /// out among the available cores (the findings do not depend on how).
 pub fn find_dead(rules: &RuleSet, today: Date) -> Vec<Finding> {
+    find_dead_on(rules, today, crate::eval::batch::jobs(None))
+}
+
+/// [`find_dead`] on `jobs` threads (at least one); the findings are the same
+/// for any number.
+pub fn find_dead_on(rules: &RuleSet, today: Date, jobs: usize) -> Vec<Finding> {
     // One task per scheme for its levels (the costliest, so first), then
     // one per criterion.
     let mut tasks: Vec<(usize, Option<usize>)> =
@@ -86,7 +92,7 @@ pub fn find_dead(rules: &RuleSet, today: Date) -> Vec<Finding> {
     for (scheme, s) in rules.schemes.iter().enumerate() {
         tasks.extend((0..s.criteria.len()).map(|index| (scheme, Some(index))));
     }
-    let jobs = crate::eval::batch::jobs(None).min(tasks.len()).max(1);
+    let jobs = jobs.min(tasks.len()).max(1);
     let mut findings: Vec<((usize, usize), Finding)> = if jobs == 1 {
         let mut worker = Worker::new(rules, today);
         tasks.iter().flat_map(|t| worker.run(*t)).collect()

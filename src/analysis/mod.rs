@@ -18,7 +18,7 @@ pub mod levels;
 mod recognitions;
 
 pub use compare::{Directions, compare};
-pub use dead::{Finding, LevelPart, find_dead};
+pub use dead::{Finding, LevelPart, find_dead, find_dead_on};
 pub use recognitions::{Checked, Verification, verify, verify_all, word};
 
 use std::collections::BTreeMap;
