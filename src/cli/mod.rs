@@ -102,7 +102,9 @@ pub enum Command {
     Plan(plan::Args),
     /// Compare two rule versions by meaning: every change keyed by id and
     /// classified (tightening, loosening, mixed, neutral); with products, who
-    /// changes level. Exit 1 when `--fail-on` matches.
+    /// changes level. Exit 1 when `--fail-on` matches. The two versions
+    /// compile at once; the decision procedure's warnings about each (dead
+    /// rules, refuted recognitions) are `check`'s to give.
     #[command(after_help = EXIT_CODES)]
     Diff(diff::Args),
     /// Decide the relationship (equal, subset_of, superset_of, intersects_with,
