@@ -6,7 +6,9 @@
 //! the compile workload (`support/policy.rs`: 25 schemes × 1,500 criteria,
 //! about 10 MB) in two revisions, one scheme of 1,000 criteria for start-up,
 //! one scheme file of 1,500 and one of 6,000 criteria for fmt's linearity,
-//! and the eval workload (`support/workload.rs`) with 50,000 products.
+//! and the eval workload (`support/workload.rs`) with 50,000 products,
+//! which also gives `diff --products` its products and `test` its tests
+//! (one per product, expecting the level eval gives it).
 //! Commands that are compared run in alternation, round after round, and
 //! each figure is the median over the rounds (`LABELC_BENCH_ROUNDS`,
 //! default 3), so the drift of a shared machine hits both sides alike.
@@ -48,6 +50,8 @@ fn main() {
     compile_and_check(&w, rounds, &mut table);
     fmt(&w, rounds, &mut table);
     eval(&w, rounds, &mut table);
+    diff_products(&w, rounds, &mut table);
+    tests(rounds, &mut table);
     table.print();
     let _ = std::fs::remove_dir_all(&dir);
 }
@@ -308,4 +312,118 @@ fn eval(w: &Workloads, rounds: usize, table: &mut Table) {
         r >= 1.8,
     );
     let _ = &w.dir;
+}
+
+/// `diff --products` on every core: the eval workload's products judged by
+/// the bench policy and a copy with one threshold moved, in this process
+/// (compiled once), on one thread and on all: the ratio of the judging alone.
+fn diff_products(w: &Workloads, rounds: usize, table: &mut Table) {
+    let old_text = workload::policy();
+    let new_text = old_text.replacen("< 97", "< 90", 1);
+    assert_ne!(old_text, new_text, "the bench policy has a `< 97` to move");
+    let compile = |text: &str| {
+        let mut sources = labelc::source::SourceMap::new();
+        sources.add("bench.policy", text);
+        labelc::compile(&sources).unwrap()
+    };
+    let (old, new) = (compile(&old_text), compile(&new_text));
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let pairs = [(
+        labelc::eval::Program::new(&old, 0, as_of).unwrap(),
+        labelc::eval::Program::new(&new, 0, as_of).unwrap(),
+    )];
+    let text = std::fs::read(&w.products).unwrap();
+    let jobs = labelc::eval::batch::jobs(None);
+    let time = |jobs: usize| {
+        let start = Instant::now();
+        let products =
+            labelc::diff::compare_products_on(&pairs, &mut text.as_slice(), &mut |_| (), jobs)
+                .unwrap();
+        assert_eq!(products.evaluated, PRODUCTS);
+        (start.elapsed().as_secs_f64(), products)
+    };
+    let (mut one, mut many) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (t1, p1) = time(1);
+        let (tn, pn) = time(jobs);
+        assert_eq!(p1, pn, "--jobs {jobs} judged otherwise than one thread");
+        one.push(t1);
+        many.push(tn);
+    }
+    let (one, many) = (median(one), median(many));
+    eprintln!(
+        "diff --products, {PRODUCTS} products: one thread {one:.2} s, {jobs} threads {many:.2} s"
+    );
+    let r = one / many;
+    table.row(
+        &format!("diff --products speed-up, {jobs} threads / 1"),
+        format!("{r:.2}x"),
+        ">= 1.8x",
+        r >= 1.8,
+    );
+}
+
+/// `test` on every core: one test per product of the eval workload (20,000
+/// of them), expecting the level eval gives it, compiled once and run in
+/// this process on one thread and on all: the ratio of running them alone.
+fn tests(rounds: usize, table: &mut Table) {
+    const TESTS: usize = 20_000;
+    let policy = workload::policy();
+    let mut sources = labelc::source::SourceMap::new();
+    sources.add("bench.policy", &policy);
+    let rules = labelc::compile(&sources).unwrap();
+    let as_of = jiff::civil::date(2026, 11, 25);
+    let program = labelc::eval::Program::new(&rules, 0, as_of).unwrap();
+    let mut text = policy.clone();
+    for (i, line) in workload::products(TESTS).lines().enumerate() {
+        let level = program.evaluate_json_with(line, false).unwrap().level;
+        let product: serde_json::Value = serde_json::from_str(line).unwrap();
+        text.push_str(&format!(
+            "test t-{i} {{\n  scheme bench@1\n  category device\n  as_of {as_of}\n  facts {{\n"
+        ));
+        for (name, value) in product["facts"].as_object().unwrap() {
+            text.push_str(&format!("    {name} = {value}\n"));
+        }
+        let level = level.map_or("none".to_string(), |l| l.to_string());
+        text.push_str(&format!("  }}\n  expect level {level}\n}}\n"));
+    }
+    let mut sources = labelc::source::SourceMap::new();
+    sources.add("tests.policy", &text);
+    let (outcome, lowered) = labelc::test_sources(&sources, Vec::new());
+    let Some((rules, cases)) = lowered else {
+        panic!(
+            "the test workload does not check: {:?}",
+            outcome.diagnostics.first()
+        );
+    };
+    assert_eq!(cases.len(), TESTS);
+    let jobs = labelc::eval::batch::jobs(None);
+    let time = |jobs: usize| {
+        let start = Instant::now();
+        let results = labelc::suite::run_each(&rules, &cases, jobs, &|| ());
+        assert_eq!(results.len(), TESTS);
+        let failed: Vec<_> = results.iter().filter(|r| !r.passed).take(1).collect();
+        assert!(failed.is_empty(), "a generated test fails: {failed:?}");
+        (start.elapsed().as_secs_f64(), format!("{results:?}"))
+    };
+    let (mut one, mut many) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let (t1, r1) = time(1);
+        let (tn, rn) = time(jobs);
+        assert!(
+            r1 == rn,
+            "--jobs {jobs} ran the tests otherwise than one thread"
+        );
+        one.push(t1);
+        many.push(tn);
+    }
+    let (one, many) = (median(one), median(many));
+    eprintln!("test, {TESTS} tests: one thread {one:.2} s, {jobs} threads {many:.2} s");
+    let r = one / many;
+    table.row(
+        &format!("test speed-up, {jobs} threads / 1"),
+        format!("{r:.2}x"),
+        ">= 1.8x",
+        r >= 1.8,
+    );
 }

@@ -506,8 +506,88 @@ fn unreadable_products_are_a_typed_error() {
     let rules = compile(BASE);
     let as_of = jiff::civil::date(2026, 11, 25);
     let mut input = std::io::BufReader::new(Broken);
-    let e = labelc::diff::judge_products(&rules, &rules, &[(0, 0)], as_of, &mut input, &mut |_| {})
-        .unwrap_err();
+    let e =
+        labelc::diff::judge_products(&rules, &rules, &[(0, 0)], as_of, &mut input, &mut |_| {}, 1)
+            .unwrap_err();
     assert_eq!(e.code(), "labelc::diff::unreadable_products");
     assert!(e.to_string().contains("disk gone"), "{e}");
+}
+
+/// `diff --products` on 1, 2 and 3 threads gives the same report, byte for
+/// byte: the same counts, the same first 1,000 changes listed (of more),
+/// the same errors (malformed, unknown category, not UTF-8) in line order.
+#[test]
+fn products_judged_on_several_threads_give_the_same_report() {
+    let dir = common::scratch("diff-products-jobs");
+    std::fs::write(dir.join("old.policy"), BASE).unwrap();
+    std::fs::write(dir.join("new.policy"), edit("score >= 70", "score >= 80")).unwrap();
+    let mut products = Vec::new();
+    for i in 0..3_000 {
+        let line = match i {
+            _ if i % 97 == 5 => "{\"id\": \"broken\",".to_string(),
+            _ if i % 89 == 7 => String::new(),
+            _ if i % 101 == 9 => {
+                format!("{{\"id\":\"p{i}\",\"category\":{{\"demo\":\"camra\"}},\"facts\":{{}}}}")
+            }
+            _ => {
+                let score = if i % 4 == 0 { 85 } else { 70 + i % 10 };
+                format!(
+                    "{{\"id\":\"p{i}\",\"category\":{{\"demo\":\"camera\"}},\"facts\":{{\"score\":{score},\"flag\":true,\"other\":{}}}}}",
+                    i % 3 != 0
+                )
+            }
+        };
+        products.extend_from_slice(line.as_bytes());
+        if i == 1_234 {
+            products.extend_from_slice(b"\xff\xfe");
+        }
+        products.push(b'\n');
+    }
+    let file = dir.join("products.jsonl");
+    std::fs::write(&file, &products).unwrap();
+    let run = |jobs: &str| {
+        let out = common::labelc(&[
+            "diff",
+            dir.join("old.policy").to_str().unwrap(),
+            dir.join("new.policy").to_str().unwrap(),
+            "--products",
+            file.to_str().unwrap(),
+            "--as-of",
+            "2026-11-25",
+            "--format",
+            "json",
+            "--jobs",
+            jobs,
+        ]);
+        // Bad lines are bad input: exit 1, and the report is still written.
+        assert_eq!(out.status.code(), Some(1), "{}", common::text(&out.stderr));
+        out.stdout
+    };
+    let one = run("1");
+    let report: serde_json::Value = serde_json::from_slice(&one).unwrap();
+    let p = &report["products"];
+    assert_eq!(p["changed"].as_array().unwrap().len(), 1_000, "{p}");
+    assert!(p["changed_not_listed"].as_u64().unwrap() > 0, "{p}");
+    assert!(p["error_count"].as_u64().unwrap() >= 3, "{p}");
+    let errors: Vec<&str> = p["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e.as_str().unwrap())
+        .collect();
+    assert!(
+        errors
+            .iter()
+            .any(|e| e.starts_with("line 1235: the line is not UTF-8")),
+        "{errors:?}"
+    );
+    assert!(
+        p["changed"][0]["criteria"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty()),
+        "{p}"
+    );
+    for jobs in ["2", "3"] {
+        assert!(run(jobs) == one, "--jobs {jobs} differs from --jobs 1");
+    }
 }

@@ -47,6 +47,10 @@ pub struct Args {
     /// impact does not count).
     #[arg(long, value_enum)]
     pub fail_on: Option<FailOn>,
+    /// Judge `--products` on N threads (default: the cores available); the
+    /// counts and the changes listed are the same either way.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 pub fn run(args: &Args) -> Exit {
@@ -90,7 +94,7 @@ pub fn run(args: &Args) -> Exit {
                 Err(e) => return failed(&e),
             };
             if let Some(input) = input.as_mut() {
-                match judge(&rules, &rules, &[pair], as_of, input) {
+                match judge(&rules, &rules, &[pair], as_of, input, args.jobs) {
                     Ok(p) => diff.products = Some(p),
                     Err(e) => return failed(&e),
                 }
@@ -135,7 +139,7 @@ pub fn run(args: &Args) -> Exit {
             let mut diff = diff_rule_sets(&old, &new);
             if let Some(input) = input.as_mut() {
                 let pairs = compared_versions(&old, &new);
-                match judge(&old, &new, &pairs, as_of, input) {
+                match judge(&old, &new, &pairs, as_of, input, args.jobs) {
                     Ok(p) => diff.products = Some(p),
                     Err(e) => return failed(&e),
                 }
@@ -185,6 +189,8 @@ fn judge(
     pairs: &[(usize, usize)],
     as_of: jiff::civil::Date,
     input: &mut dyn BufRead,
+    jobs: Option<std::num::NonZeroUsize>,
 ) -> Result<Products, DiffError> {
-    judge_products(old, new, pairs, as_of, input, &mut |_| ())
+    let jobs = crate::eval::batch::jobs(jobs);
+    judge_products(old, new, pairs, as_of, input, &mut |_| (), jobs)
 }

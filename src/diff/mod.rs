@@ -22,7 +22,7 @@ use serde::Serialize;
 use crate::rules::{AppliesTo, Recognition, RuleSet, Scheme};
 
 pub use condition::{compare_conditions, compare_conditions_in};
-pub use products::{DiffError, compare_products, diff_named, judge_products};
+pub use products::{DiffError, compare_products, compare_products_on, diff_named, judge_products};
 use recognition::diff_recognitions;
 pub use render::render_human;
 use scheme::{diff_facts, diff_schemes};

@@ -80,7 +80,8 @@ pub fn diff_named(
 }
 
 /// Judges the products of `input` under each pair of versions (`old`'s
-/// scheme index, `new`'s) on `as_of`, streaming ([`compare_products`]).
+/// scheme index, `new`'s) on `as_of`, streaming, on `jobs` threads
+/// ([`compare_products_on`]).
 pub fn judge_products(
     old: &RuleSet,
     new: &RuleSet,
@@ -88,6 +89,7 @@ pub fn judge_products(
     as_of: Date,
     input: &mut dyn std::io::BufRead,
     progress: &mut dyn FnMut(usize),
+    jobs: usize,
 ) -> Result<Products, DiffError> {
     let mut programs = Vec::new();
     for (ia, ib) in pairs {
@@ -95,7 +97,7 @@ pub fn judge_products(
         let b = Program::new(new, *ib, as_of).map_err(DiffError::RuleSet)?;
         programs.push((a, b));
     }
-    compare_products(&programs, input, progress).map_err(DiffError::Products)
+    compare_products_on(&programs, input, progress, jobs).map_err(DiffError::Products)
 }
 
 /// Judges every product of `input` (JSON Lines, the eval format) under
@@ -103,62 +105,200 @@ pub fn judge_products(
 /// nothing but the counts and the first [`LISTED`] changes and errors is kept,
 /// so memory stays flat. A product that names no category for a scheme is
 /// not judged against it. `progress` is called with the number of lines
-/// read after each line.
+/// read after each line. One thread: [`compare_products_on`] shares the
+/// lines out among several.
 pub fn compare_products(
     pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
     input: &mut dyn std::io::BufRead,
     progress: &mut dyn FnMut(usize),
 ) -> std::io::Result<Products> {
+    compare_products_on(pairs, input, progress, 1)
+}
+
+/// [`compare_products`] on `jobs` threads: the calling thread reads the
+/// lines and gathers them into chunks ([`crate::eval::batch`]), workers
+/// judge them, and the judgements are counted in input order, so the result
+/// is the same for any number of threads (the same first changes listed).
+pub fn compare_products_on(
+    pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
+    input: &mut dyn std::io::BufRead,
+    progress: &mut dyn FnMut(usize),
+    jobs: usize,
+) -> std::io::Result<Products> {
     let mut products = Products::default();
+    if jobs <= 1 {
+        read_lines(input, progress, &mut |number, text| {
+            let need = products.changed.len() < LISTED;
+            let text = text.map_err(|e| match e {
+                LineError::TooLong(length) => crate::limited::line_too_long(length),
+                LineError::NotUtf8(byte) => not_utf8(byte),
+            });
+            let judged = judge_line(pairs, number, text, need);
+            record(&mut products, pairs, judged);
+            Ok(())
+        })?;
+        return Ok(products);
+    }
+    // How many changes are listed so far: once the list is full, workers
+    // leave out the second, detailed judgement (a later line is never listed).
+    let listed = std::sync::atomic::AtomicUsize::new(0);
+    let work = |chunk: &crate::eval::batch::Chunk| -> Vec<Judged> {
+        chunk
+            .iter()
+            .map(|(number, text)| {
+                let need = listed.load(std::sync::atomic::Ordering::Relaxed) < LISTED;
+                let text = text.map_err(|e| match e {
+                    crate::eval::ProductError::TooLarge {
+                        bytes: Some(length),
+                        ..
+                    } => crate::limited::line_too_long(length),
+                    crate::eval::ProductError::NotUtf8 { byte, .. } => not_utf8(byte),
+                    other => other.to_string(),
+                });
+                judge_line(pairs, number.unwrap_or(0), text, need)
+            })
+            .collect()
+    };
+    let mut consume = |judged: Vec<Judged>| {
+        for j in judged {
+            record(&mut products, pairs, j);
+        }
+        listed.store(products.changed.len(), std::sync::atomic::Ordering::Relaxed);
+        Ok(())
+    };
+    crate::eval::batch::ordered(
+        jobs,
+        &work,
+        |pipeline| {
+            read_lines(input, progress, &mut |number, text| {
+                use crate::eval::batch::Lines;
+                let text = text.map_err(|e| match e {
+                    LineError::TooLong(length) => crate::eval::ProductError::TooLarge {
+                        bytes: Some(length),
+                        limit: crate::limited::MAX_PRODUCT_BYTES,
+                    },
+                    LineError::NotUtf8(byte) => crate::eval::ProductError::NotUtf8 {
+                        byte,
+                        whole_input: false,
+                    },
+                });
+                pipeline.line(Some(number), text)
+            })
+        },
+        &mut consume,
+    )?;
+    Ok(products)
+}
+
+/// Why a line could not be read as text.
+enum LineError {
+    TooLong(u64),
+    NotUtf8(usize),
+}
+
+fn not_utf8(byte: usize) -> String {
+    format!("the line is not UTF-8 (byte {byte})")
+}
+
+/// Reads `input` line by line (bounded, [`crate::limited::read_line`]) and
+/// hands each to `line` with its number; `progress` after each line.
+fn read_lines(
+    input: &mut dyn std::io::BufRead,
+    progress: &mut dyn FnMut(usize),
+    line: &mut dyn FnMut(usize, Result<&str, LineError>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut bytes = Vec::with_capacity(4096);
     let mut number = 0;
     loop {
         let read = crate::limited::read_line(input, &mut bytes)?;
         if read == crate::limited::Line::End {
-            return Ok(products);
+            return Ok(());
         }
         number += 1;
         let text = match read {
-            crate::limited::Line::TooLong(length) => Err(crate::limited::line_too_long(length)),
-            _ => std::str::from_utf8(&bytes)
-                .map_err(|e| format!("the line is not UTF-8 (byte {})", e.valid_up_to())),
+            crate::limited::Line::TooLong(length) => Err(LineError::TooLong(length)),
+            _ => std::str::from_utf8(&bytes).map_err(|e| LineError::NotUtf8(e.valid_up_to())),
         };
-        match text {
-            Ok(line) if line.trim().is_empty() => {}
-            Ok(line) => {
-                let mut judged = false;
-                for (old, new) in pairs {
-                    judged |= compare_line(&mut products, old, new, number, line);
-                }
-                if !judged && !pairs.is_empty() {
-                    products.unjudged_lines += 1;
-                }
-            }
-            Err(message) => {
-                products.unjudged_lines += 1;
-                error(&mut products, number, &format!(": {message}"));
-            }
-        }
+        line(number, text)?;
         progress(number);
     }
 }
 
-fn error(products: &mut Products, line: usize, message: &str) {
-    products.error_count += 1;
-    if products.errors.len() < LISTED {
-        products.errors.push(format!("line {line}{message}"));
+/// One line judged under every pair of versions, not yet counted.
+struct Judged {
+    number: usize,
+    /// `Err`: the line could not be read (one error, the line unjudged).
+    pairs: Result<Vec<PairJudged>, String>,
+}
+
+/// One line under one pair of versions.
+enum PairJudged {
+    /// The product names no category for the scheme: not judged.
+    OutOfScope,
+    /// The line could not be judged for this scheme (with the message).
+    Error(String),
+    Judged {
+        old: Summary,
+        new: Summary,
+        /// Criteria whose outcome differs, when the levels differ and the
+        /// change may be listed.
+        criteria: Option<Vec<String>>,
+    },
+}
+
+/// What the count keeps of one judgement.
+struct Summary {
+    id: String,
+    level: Option<i64>,
+    reachable: Option<i64>,
+    rests_on: Option<String>,
+}
+
+impl Summary {
+    fn of(o: &crate::eval::Outcome<'_>) -> Summary {
+        Summary {
+            id: o.id.clone(),
+            level: o.level,
+            reachable: o.reachable,
+            rests_on: o
+                .level_rests_on
+                .as_ref()
+                .map(|r| r.phrase())
+                .filter(|p| !p.is_empty()),
+        }
+    }
+
+    fn same(&self, other: &Summary) -> bool {
+        self.level == other.level && self.reachable == other.reachable
     }
 }
 
-/// Judges one line under both versions of one scheme and counts the change;
-/// `false` when the line could not be read for this scheme (an error).
-fn compare_line(
-    products: &mut Products,
+/// Judges line `number` under every pair; with `details`, a change of level
+/// is judged again with every criterion (for the listed changes).
+fn judge_line(
+    pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
+    number: usize,
+    text: Result<&str, String>,
+    details: bool,
+) -> Judged {
+    let pairs = text.map(|line| {
+        if line.trim().is_empty() {
+            return Vec::new();
+        }
+        pairs
+            .iter()
+            .map(|(old, new)| judge_pair(old, new, line, details))
+            .collect()
+    });
+    Judged { number, pairs }
+}
+
+fn judge_pair(
     old: &crate::eval::Program<'_>,
     new: &crate::eval::Program<'_>,
-    number: usize,
     line: &str,
-) -> bool {
+    details: bool,
+) -> PairJudged {
     // The old version first: a product naming no category for the scheme
     // is out of its scope (not an error), and is not read a second time.
     let judged = old.evaluate_json_with(line, false).and_then(|a| {
@@ -169,18 +309,88 @@ fn compare_line(
     });
     let (a, b) = match judged {
         Ok(Some(both)) => both,
-        Ok(None) => return true,
+        Ok(None) => return PairJudged::OutOfScope,
         Err(e) => {
             let product = crate::eval::line_id(line)
                 .map(|id| format!(" (`{id}`)"))
                 .unwrap_or_default();
-            error(products, number, &format!("{product}: {e}"));
+            return PairJudged::Error(format!("{product}: {e}"));
+        }
+    };
+    let (old_summary, new_summary) = (Summary::of(&a), Summary::of(&b));
+    let criteria =
+        (details && !old_summary.same(&new_summary)).then(|| criteria_of(old, new, line));
+    PairJudged::Judged {
+        old: old_summary,
+        new: new_summary,
+        criteria,
+    }
+}
+
+/// The criteria whose outcome differs for `line` between two versions,
+/// judged with every criterion.
+fn criteria_of(
+    old: &crate::eval::Program<'_>,
+    new: &crate::eval::Program<'_>,
+    line: &str,
+) -> Vec<String> {
+    match (
+        old.evaluate_json_with(line, true),
+        new.evaluate_json_with(line, true),
+    ) {
+        (Ok(a), Ok(b)) => criteria_changes(&a, &b),
+        _ => Vec::new(),
+    }
+}
+
+fn error(products: &mut Products, line: usize, message: &str) {
+    products.error_count += 1;
+    if products.errors.len() < LISTED {
+        products.errors.push(format!("line {line}{message}"));
+    }
+}
+
+/// Counts one judged line, in input order.
+fn record(
+    products: &mut Products,
+    pairs: &[(crate::eval::Program<'_>, crate::eval::Program<'_>)],
+    judged: Judged,
+) {
+    let number = judged.number;
+    let results = match judged.pairs {
+        Ok(results) => results,
+        Err(message) => {
+            products.unjudged_lines += 1;
+            error(products, number, &format!(": {message}"));
+            return;
+        }
+    };
+    if results.is_empty() {
+        // A blank line: not a product.
+        return;
+    }
+    let mut any = false;
+    for ((_, new), result) in pairs.iter().zip(results) {
+        any |= record_pair(products, &new.scheme.id, number, result);
+    }
+    if !any && !pairs.is_empty() {
+        products.unjudged_lines += 1;
+    }
+}
+
+/// Counts one line under one pair; `false` when the line could not be read
+/// for this scheme (an error).
+fn record_pair(products: &mut Products, scheme: &str, number: usize, result: PairJudged) -> bool {
+    let (a, b, criteria) = match result {
+        PairJudged::OutOfScope => return true,
+        PairJudged::Error(message) => {
+            error(products, number, &message);
             return false;
         }
+        PairJudged::Judged { old, new, criteria } => (old, new, criteria),
     };
     products.evaluated += 1;
     let name = |l: Option<i64>| l.map_or("none".to_string(), |l| l.to_string());
-    let scheme = &new.scheme.id;
     if a.level != b.level {
         products.level_changed += 1;
         *products
@@ -199,38 +409,27 @@ fn compare_line(
             ))
             .or_default() += 1;
     }
-    if a.level == b.level && a.reachable == b.reachable {
+    if a.same(&b) {
         return true;
     }
     if products.changed.len() >= LISTED {
         products.changed_not_listed += 1;
         return true;
     }
-    // Judged again, with every criterion, only for the products listed.
-    let criteria = match (
-        old.evaluate_json_with(line, true),
-        new.evaluate_json_with(line, true),
-    ) {
-        (Ok(a), Ok(b)) => criteria_changes(&a, &b),
-        _ => Vec::new(),
-    };
-    let rests_on = |o: &crate::eval::Outcome<'_>| {
-        o.level_rests_on
-            .as_ref()
-            .map(|r| r.phrase())
-            .filter(|p| !p.is_empty())
-    };
+    // The criteria were judged with the line: a worker leaves them out only
+    // when the list was already full, and the list only grows.
+    let criteria = criteria.unwrap_or_default();
     products.changed.push(ProductChange {
-        id: b.id.clone(),
+        id: b.id,
         line: number,
-        scheme: scheme.clone(),
+        scheme: scheme.to_string(),
         old_level: a.level,
         new_level: b.level,
         old_reachable: a.reachable,
         new_reachable: b.reachable,
         criteria,
-        old_level_rests_on: rests_on(&a),
-        new_level_rests_on: rests_on(&b),
+        old_level_rests_on: a.rests_on,
+        new_level_rests_on: b.rests_on,
     });
     true
 }
