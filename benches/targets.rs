@@ -17,6 +17,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::indexing_slicing,
+    clippy::panic,
     reason = "benchmark set-up"
 )]
 
@@ -392,7 +393,7 @@ fn tests(rounds: usize, table: &mut Table) {
     let mut sources = labelc::source::SourceMap::new();
     sources.add("bench.policy", &policy);
     for (i, text) in files.iter().enumerate() {
-        sources.add(&format!("tests-{i}.policy"), text);
+        sources.add(format!("tests-{i}.policy"), text);
     }
     let (outcome, lowered) = labelc::test_sources(&sources, Vec::new());
     let Some((rules, cases)) = lowered else {

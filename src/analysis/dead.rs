@@ -75,7 +75,7 @@ fn effective(scheme: &Scheme, today: Date) -> Date {
 /// date of a scheme version that gives no `effective` date.
 ///
 /// Each criterion is judged alone and each scheme's levels over that
-/// scheme's conditions only ([`Analyzer::rescope`]), so the work grows with
+/// scheme's conditions only (docs/analysis.md, "Cost"), so the work grows with
 /// the size of the rule set, not with its square; the questions are shared
 /// out among the available cores (the findings do not depend on how).
 pub fn find_dead(rules: &RuleSet, today: Date) -> Vec<Finding> {

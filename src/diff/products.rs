@@ -190,6 +190,9 @@ pub fn compare_products_on(
     Ok(products)
 }
 
+/// A line's text, or why it could not be read as text.
+type LineText<'a> = Result<&'a str, LineError>;
+
 /// Why a line could not be read as text.
 enum LineError {
     TooLong(u64),
@@ -205,7 +208,7 @@ fn not_utf8(byte: usize) -> String {
 fn read_lines(
     input: &mut dyn std::io::BufRead,
     progress: &mut dyn FnMut(usize),
-    line: &mut dyn FnMut(usize, Result<&str, LineError>) -> std::io::Result<()>,
+    line: &mut dyn FnMut(usize, LineText<'_>) -> std::io::Result<()>,
 ) -> std::io::Result<()> {
     let mut bytes = Vec::with_capacity(4096);
     let mut number = 0;
