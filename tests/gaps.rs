@@ -379,6 +379,32 @@ const L: Class = Class::Loosening;
 const M: Class = Class::Mixed;
 const N: Class = Class::Neutral;
 
+/// A threshold on a decimal fact moves like one on an integer (the
+/// syntactic rule reads both as numbers; by meaning the same).
+#[test]
+fn diff_a_moved_decimal_threshold() {
+    assert_changes(&[
+        change(
+            "r >= 1.25",
+            "r >= 1.5",
+            Some((T, "threshold on `r` moved: `r >= 1.25` → `r >= 1.5`")),
+            Some(T),
+        ),
+        change(
+            "r < 2.0",
+            "r < 1.5",
+            Some((T, "threshold on `r` moved")),
+            Some(T),
+        ),
+        change(
+            "r <= 1.25",
+            "r <= 2.0",
+            Some((L, "threshold on `r` moved")),
+            Some(L),
+        ),
+    ]);
+}
+
 #[test]
 fn diff_a_moved_date_threshold() {
     assert_changes(&[
