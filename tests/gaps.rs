@@ -757,6 +757,13 @@ fn diff_within_windows() {
             Some((M, "condition changed")),
             Some(M),
         ),
+        // The direction turned and the length changed: not a window widened.
+        change(
+            "d within 30 days before assessment",
+            "d within 60 days after assessment",
+            Some((M, "condition changed")),
+            Some(M),
+        ),
     ]);
 }
 
